@@ -55,6 +55,7 @@ await yargs(hideBin(process.argv))
     (y) => y.options({ json: { type: "boolean", describe: "print JSON instead of a table" }, ...filters }),
     (a) => matrix(a),
   )
+  .version(false)
   .demandCommand(1, "name a command: generate or matrix")
   .strict()
   .fail((msg, err, y) => {

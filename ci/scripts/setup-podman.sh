@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# Make this Debian machine able to build and run the s2i images with podman.
+# Safe to run again: it installs only what is missing and rewrites one config file.
+set -euo pipefail
+
+log() { echo "setup-podman: $*"; }
+die() { echo "setup-podman: ERROR: $*" >&2; exit 1; }
+
+[[ ${EUID} -eq 0 ]] || die "run as root (apt-get and /etc/containers need it)"
+
+# Tools the image tests use; debian-archive-keyring lets debootstrap verify trixie too.
+PACKAGES=(podman buildah runc debootstrap debian-archive-keyring uidmap fuse-overlayfs
+  slirp4netns docker-registry shellcheck curl)
+
+missing=()
+for pkg in "${PACKAGES[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "${pkg}" 2>/dev/null | grep -q 'install ok installed'; then
+    missing+=("${pkg}")
+  fi
+done
+
+if ((${#missing[@]} > 0)); then
+  log "installing: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq "${missing[@]}" >/dev/null
+  # The package starts its own registry on :5000 (all interfaces) where systemd runs;
+  # ours (local-registry.sh) listens on 127.0.0.1 only and needs that port.
+  if [[ " ${missing[*]} " == *" docker-registry "* ]] && [[ -d /run/systemd/system ]]; then
+    systemctl disable --now docker-registry.service >/dev/null 2>&1 || true
+  fi
+else
+  log "packages already installed"
+fi
+
+# crun (Debian's default runtime) fails on these hosts ("cgroups in hybrid mode not
+# supported"), and podman's default ulimits exceed the host's hard limit of 20000 open files.
+conf=/etc/containers/containers.conf
+want='[containers]
+default_ulimits = ["nofile=1024:20000", "nproc=4096:4096"]
+
+[engine]
+runtime = "runc"'
+if [[ ! -f ${conf} ]] || [[ "$(cat "${conf}")" != "${want}" ]]; then
+  mkdir -p /etc/containers
+  # Write then rename, so a concurrent podman never reads half a file.
+  tmp=$(mktemp "${conf}.XXXXXX")
+  printf '%s\n' "${want}" >"${tmp}"
+  chmod 0644 "${tmp}"
+  mv -f "${tmp}" "${conf}"
+  log "wrote ${conf}"
+fi
+
+# Smoke test: a throwaway image holding only /bin/true and the libraries it links,
+# so the check needs no registry and no base image.
+work=$(mktemp -d)
+smoke=localhost/s2i-podman-smoke:latest
+cleanup() {
+  rm -rf "${work}"
+  podman rmi -f "${smoke}" >/dev/null 2>&1 || true
+}
+trap cleanup EXIT
+
+mkdir -p "${work}/bin"
+cp /bin/true "${work}/bin/true"
+for lib in $(ldd /bin/true | grep -o '/[^ ]*'); do
+  mkdir -p "${work}$(dirname "${lib}")"
+  cp -L "${lib}" "${work}${lib}"
+done
+
+if ! err=$(tar -C "${work}" -c . | podman import -q - "${smoke}" 2>&1 >/dev/null) \
+  || ! err=$(podman run --rm "${smoke}" /bin/true 2>&1); then
+  echo "setup-podman: FAILED: 'podman run --rm' does not work on this machine: ${err//$'\n'/ }" >&2
+  exit 1
+fi
+log "ok: podman $(podman version --format '{{.Client.Version}}') runs containers with $(podman info --format '{{.Host.OCIRuntime.Name}}')"
