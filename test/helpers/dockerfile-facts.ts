@@ -6,8 +6,8 @@
 export interface DockerfileFacts {
   from: string[];
   expose: string[];
-  env: Record<string, string>;
-  labels: Record<string, string>;
+  env: Partial<Record<string, string>>;
+  labels: Partial<Record<string, string>>;
   installPkgs: string[];
   user?: string;
   cmd?: string;

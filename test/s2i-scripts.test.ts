@@ -1,0 +1,903 @@
+// Tests of the s2i scripts and root helper scripts (templates/s2i/bin, templates/root).
+// Each template is rendered with Handlebars for a full and a minimal version key,
+// then checked for syntax (bash -n / sh -n, shellcheck, py_compile) and run on the
+// host with fake tools on PATH where a real one is not needed.
+import test from 'ava';
+import Handlebars from 'handlebars';
+import {spawn, spawnSync} from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {fileURLToPath} from 'node:url';
+
+const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const templatesDir = path.join(repo, 'templates');
+
+type Context = {key: string; version: string; shortVer: string; minimal: boolean};
+const fullContext: Context = {key: '3.11', version: '3.11', shortVer: '311', minimal: false};
+const minimalContext: Context = {key: '3.11-minimal', version: '3.11', shortVer: '311', minimal: true};
+
+/** Template paths (relative to templates/, without .hbs) this file covers. */
+const scripts = [
+  's2i/bin/assemble',
+  's2i/bin/run',
+  's2i/bin/usage',
+  's2i/bin/init-wrapper',
+  'root/opt/app-root/etc/generate_container_user',
+  'root/usr/bin/fix-permissions',
+  'root/usr/bin/cgroup-limits',
+  'root/usr/bin/rpm-file-permissions',
+  'root/usr/bin/deb-file-permissions',
+  'root/usr/bin/container-entrypoint',
+];
+
+const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 's2i-scripts-'));
+fs.chmodSync(scratch, 0o755);
+test.after.always('remove the scratch directory', () => {
+  fs.rmSync(scratch, {recursive: true, force: true});
+});
+
+function render(context: Context, into: string): string {
+  const out = path.join(scratch, into);
+  for (const rel of scripts) {
+    const source = fs.readFileSync(path.join(templatesDir, `${rel}.hbs`), 'utf8');
+    const text = Handlebars.compile(source, {strict: true})(context);
+    const target = path.join(out, rel);
+    fs.mkdirSync(path.dirname(target), {recursive: true});
+    fs.writeFileSync(target, text, {mode: 0o755});
+  }
+  chmodTree(out, 0o755);
+  return out;
+}
+
+function chmodTree(dir: string, mode: number): void {
+  fs.chmodSync(dir, mode);
+  for (const entry of fs.readdirSync(dir, {withFileTypes: true})) {
+    if (entry.isDirectory()) chmodTree(path.join(dir, entry.name), mode);
+  }
+}
+
+const full = render(fullContext, 'full');
+const minimal = render(minimalContext, 'minimal');
+const bin = (name: string) => path.join(full, name);
+
+const hostPython = ['/usr/bin/python3', '/usr/local/bin/python3'].find((p) => fs.existsSync(p)) ?? 'python3';
+const hasSetpriv = spawnSync('setpriv', ['--version']).error === undefined;
+const hostNproc = Number(spawnSync('nproc').stdout.toString().trim());
+
+type Result = {code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string};
+
+function run(
+  command: string,
+  args: string[],
+  options: {env?: NodeJS.ProcessEnv; cwd?: string} = {},
+): Promise<Result> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, {
+      env: options.env ?? {PATH: '/usr/bin:/bin'},
+      cwd: options.cwd,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolve({code, signal, stdout, stderr}));
+  });
+}
+
+function write(file: string, text: string, mode = 0o644): void {
+  fs.mkdirSync(path.dirname(file), {recursive: true});
+  fs.writeFileSync(file, text, {mode});
+  fs.chmodSync(file, mode);
+}
+
+/** A scratch environment: fake bin dir first on PATH, a HOME, an APP_ROOT. */
+function sandbox(name: string) {
+  const dir = fs.mkdtempSync(path.join(scratch, `${name}-`));
+  fs.chmodSync(dir, 0o777);
+  const fakeBin = path.join(dir, 'bin');
+  const home = path.join(dir, 'home');
+  const appRoot = path.join(dir, 'app-root');
+  const log = path.join(dir, 'calls.log');
+  for (const d of [fakeBin, home, path.join(appRoot, 'etc')]) {
+    fs.mkdirSync(d, {recursive: true});
+    fs.chmodSync(d, 0o777);
+  }
+  fs.symlinkSync(hostPython, path.join(fakeBin, 'python'));
+  // Records its calls instead of changing permissions.
+  write(path.join(fakeBin, 'fix-permissions'), `#!/bin/sh\necho "fix-permissions $*" >> "${log}"\n`, 0o755);
+  // Records its calls and fails (once per call without --isolated) when FAKE_PIP_FAIL is set.
+  write(
+    path.join(fakeBin, 'pip'),
+    `#!/bin/sh
+echo "pip $*" >> "${log}"
+if [ -n "$FAKE_PIP_FAIL" ]; then
+  case " $* " in *" --isolated "*) exit 0 ;; esac
+  exit 1
+fi
+`,
+    0o755,
+  );
+  const env: NodeJS.ProcessEnv = {
+    PATH: `${fakeBin}:/usr/bin:/bin`,
+    HOME: home,
+    APP_ROOT: appRoot,
+    STI_SCRIPTS_PATH: path.join(full, 's2i/bin'),
+    LANG: 'C.UTF-8',
+  };
+  const calls = () => (fs.existsSync(log) ? fs.readFileSync(log, 'utf8') : '');
+  return {dir, fakeBin, home, appRoot, log, env, calls};
+}
+
+/** A fake gunicorn that prints its arguments, cwd-relative details and WEB_CONCURRENCY. */
+function fakeGunicorn(fakeBin: string, version = '23.0.0'): void {
+  write(
+    path.join(fakeBin, 'gunicorn'),
+    `#!/bin/sh
+if [ "$1" = "--version" ]; then echo "gunicorn (version ${version})"; exit 0; fi
+printf 'gunicorn'
+for arg in "$@"; do printf ' [%s]' "$arg"; done
+printf '\\n'
+echo "WEB_CONCURRENCY=\${WEB_CONCURRENCY-unset}"
+echo "PWD=$(pwd)"
+`,
+    0o755,
+  );
+}
+
+/** A fake cgroup-limits (a Python script, as run invokes it with python). */
+function fakeCgroupLimits(fakeBin: string, lines: string[]): void {
+  write(path.join(fakeBin, 'cgroup-limits'), `print(${JSON.stringify(lines.join('\n'))})\n`, 0o755);
+}
+
+/** A fake importable `django` package and a manage.py that logs its arguments. */
+function fakeDjango(dir: string, log: string, dryRunFails = false): string {
+  const site = path.join(dir, 'site');
+  write(path.join(site, 'django', '__init__.py'), '');
+  fs.chmodSync(site, 0o755);
+  fs.chmodSync(path.join(site, 'django'), 0o755);
+  return `import sys
+with open(${JSON.stringify(log)}, "a") as f:
+    f.write("manage.py " + " ".join(sys.argv[1:]) + "\\n")
+if ${dryRunFails ? 'True' : 'False'} and "--dry-run" in sys.argv:
+    sys.exit(1)
+`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rendering and static checks
+
+test('the rendered scripts leave no Handlebars syntax and only usage differs between full and minimal', (t) => {
+  const differing = scripts.filter(
+    (rel) => fs.readFileSync(path.join(full, rel), 'utf8') !== fs.readFileSync(path.join(minimal, rel), 'utf8'),
+  );
+  t.deepEqual(differing, ['s2i/bin/usage']);
+  for (const rel of scripts) {
+    const text = fs.readFileSync(path.join(full, rel), 'utf8');
+    t.false(text.includes('{{'), rel);
+    t.true(text.startsWith('#!') || text.startsWith('# shellcheck shell=bash'), rel);
+  }
+  t.true(fs.readFileSync(bin('s2i/bin/assemble'), 'utf8').includes('python3.11 -m venv'));
+});
+
+function shellOf(text: string): 'bash' | 'sh' | 'python' {
+  const first = text.split('\n', 1)[0];
+  if (first.includes('python')) return 'python';
+  if (first === '#!/bin/sh') return 'sh';
+  return 'bash';
+}
+
+for (const [variant, dir] of [
+  ['full', full],
+  ['minimal', minimal],
+] as const) {
+  for (const rel of scripts) {
+    test(`${variant} ${rel}: syntax and lint`, async (t) => {
+      const file = path.join(dir, rel);
+      const shell = shellOf(fs.readFileSync(file, 'utf8'));
+      if (shell === 'python') {
+        const compiled = await run(hostPython, ['-c', 'import ast,sys; ast.parse(open(sys.argv[1]).read())', file]);
+        t.is(compiled.code, 0, compiled.stderr);
+        return;
+      }
+      const syntax = await run(shell === 'sh' ? 'sh' : 'bash', ['-n', file]);
+      t.is(syntax.code, 0, syntax.stderr);
+      if (spawnSync('shellcheck', ['--version']).error) {
+        t.log('shellcheck is not installed: lint skipped');
+        return;
+      }
+      const lint = await run('shellcheck', ['--shell', shell, '--severity', 'style', file]);
+      t.is(lint.stdout + lint.stderr, '');
+      t.is(lint.code, 0);
+    });
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// assemble
+
+test('assemble: pipenv and micropipenv together exit 3 and move nothing', async (t) => {
+  const box = sandbox('assemble-both');
+  const src = path.join(box.dir, 'src');
+  write(path.join(src, 'app.py'), 'print(1)\n');
+  const r = await run('bash', [bin('s2i/bin/assemble')], {
+    env: {...box.env, S2I_SOURCE_DIR: src, ENABLE_PIPENV: '1', ENABLE_MICROPIPENV: 'true'},
+    cwd: box.home,
+  });
+  t.is(r.code, 3);
+  t.is(r.stdout, 'ERROR: Pipenv and micropipenv cannot be enabled at the same time!\n');
+  t.deepEqual(fs.readdirSync(src), ['app.py']);
+  t.deepEqual(fs.readdirSync(box.home), []);
+  t.is(box.calls(), '');
+});
+
+test('assemble: moves sources (dotfiles too) and writes pip.ini for PIP_INDEX_URL', async (t) => {
+  const box = sandbox('assemble-pipini');
+  const src = path.join(box.dir, 'src');
+  write(path.join(src, 'app.py'), 'print(1)\n');
+  write(path.join(src, '.s2i', 'environment'), 'X=1\n');
+  const r = await run('bash', [bin('s2i/bin/assemble')], {
+    env: {...box.env, S2I_SOURCE_DIR: src, PIP_INDEX_URL: 'https://pypi.example.test/simple/'},
+    cwd: box.home,
+  });
+  t.is(r.stderr, '');
+  t.is(r.code, 0);
+  t.is(r.stdout, '---> Installing application source ...\n---> Creating pip.ini config file\n');
+  t.is(fs.readFileSync(path.join(box.home, 'pip.ini'), 'utf8'), '[global]\nindex-url = https://pypi.example.test/simple/\n');
+  t.deepEqual(fs.readdirSync(box.home).sort(), ['.s2i', 'app.py', 'pip.ini']);
+  t.deepEqual(fs.readdirSync(src), []);
+  t.is(box.calls(), `fix-permissions ${box.appRoot} -P\nfix-permissions ${box.appRoot} -P\n`);
+});
+
+test('assemble: upgrade with --isolated retry, requirements, setup.py and pyproject.toml', async (t) => {
+  const box = sandbox('assemble-deps');
+  const src = path.join(box.dir, 'src');
+  for (const f of ['requirements.txt', 'setup.py', 'pyproject.toml']) write(path.join(src, f), '\n');
+  const r = await run('bash', [bin('s2i/bin/assemble')], {
+    env: {...box.env, S2I_SOURCE_DIR: src, UPGRADE_PIP_TO_LATEST: '1', FAKE_PIP_FAIL: ''},
+    cwd: box.home,
+  });
+  t.is(r.code, 0, r.stderr);
+  t.is(
+    box.calls(),
+    [
+      `fix-permissions ${box.appRoot} -P`,
+      'pip install -U pip setuptools wheel',
+      'pip install -r requirements.txt',
+      'pip install .',
+      'pip install .',
+      `fix-permissions ${box.appRoot} -P`,
+      '',
+    ].join('\n'),
+  );
+  t.true(r.stdout.includes('---> Installing dependencies ...\n'));
+
+  // A failing upgrade is retried once with --isolated.
+  const box2 = sandbox('assemble-retry');
+  const r2 = await run('bash', [bin('s2i/bin/assemble')], {
+    env: {...box2.env, S2I_SOURCE_DIR: path.join(box2.dir, 'nothing'), UPGRADE_PIP_TO_LATEST: '1', FAKE_PIP_FAIL: '1'},
+    cwd: box2.home,
+  });
+  t.is(r2.code, 0, r2.stderr);
+  t.is(
+    box2.calls(),
+    [
+      `fix-permissions ${box2.appRoot} -P`,
+      'pip install -U pip setuptools wheel',
+      'pip install --isolated -U pip setuptools wheel',
+      `fix-permissions ${box2.appRoot} -P`,
+      '',
+    ].join('\n'),
+  );
+});
+
+test('assemble: DISABLE_SETUP_PY_PROCESSING and DISABLE_PYPROJECT_TOML_PROCESSING skip pip install .', async (t) => {
+  const box = sandbox('assemble-disabled');
+  const src = path.join(box.dir, 'src');
+  for (const f of ['setup.cfg', 'pyproject.toml']) write(path.join(src, f), '\n');
+  const r = await run('bash', [bin('s2i/bin/assemble')], {
+    env: {...box.env, S2I_SOURCE_DIR: src, DISABLE_SETUP_PY_PROCESSING: '1', DISABLE_PYPROJECT_TOML_PROCESSING: 'y'},
+    cwd: box.home,
+  });
+  t.is(r.code, 0, r.stderr);
+  t.is(box.calls(), `fix-permissions ${box.appRoot} -P\nfix-permissions ${box.appRoot} -P\n`);
+});
+
+test('assemble: a failing dependency install fails the build', async (t) => {
+  const box = sandbox('assemble-fail');
+  const src = path.join(box.dir, 'src');
+  write(path.join(src, 'requirements.txt'), 'x\n');
+  const r = await run('bash', [bin('s2i/bin/assemble')], {
+    env: {...box.env, S2I_SOURCE_DIR: src, FAKE_PIP_FAIL: '1'},
+    cwd: box.home,
+  });
+  t.is(r.code, 1);
+  t.is(box.calls(), `fix-permissions ${box.appRoot} -P\npip install -r requirements.txt\n`);
+});
+
+test('assemble: Django collectstatic runs after a successful dry run, warns otherwise', async (t) => {
+  const box = sandbox('assemble-django');
+  const src = path.join(box.dir, 'src');
+  const manage = fakeDjango(box.dir, box.log);
+  write(path.join(src, 'manage.py'), manage);
+  const env = {...box.env, S2I_SOURCE_DIR: src, PYTHONPATH: path.join(box.dir, 'site')};
+  const r = await run('bash', [bin('s2i/bin/assemble')], {env, cwd: box.home});
+  t.is(r.code, 0, r.stderr);
+  t.is(
+    box.calls(),
+    [
+      `fix-permissions ${box.appRoot} -P`,
+      'manage.py collectstatic --dry-run --noinput',
+      'manage.py collectstatic --noinput',
+      `fix-permissions ${box.appRoot} -P`,
+      '',
+    ].join('\n'),
+  );
+
+  // DISABLE_COLLECTSTATIC
+  fs.writeFileSync(box.log, '');
+  const r2 = await run('bash', [bin('s2i/bin/assemble')], {env: {...env, DISABLE_COLLECTSTATIC: '1'}, cwd: box.home});
+  t.is(r2.code, 0, r2.stderr);
+  t.false(box.calls().includes('manage.py'));
+
+  // dry run fails: warning, no real run, build still succeeds
+  const box2 = sandbox('assemble-django-dry');
+  const src2 = path.join(box2.dir, 'src');
+  write(path.join(src2, 'manage.py'), fakeDjango(box2.dir, box2.log, true));
+  const r3 = await run('bash', [bin('s2i/bin/assemble')], {
+    env: {...box2.env, S2I_SOURCE_DIR: src2, PYTHONPATH: path.join(box2.dir, 'site')},
+    cwd: box2.home,
+  });
+  t.is(r3.code, 0, r3.stderr);
+  t.true(r3.stdout.includes("WARNING: 'manage.py collectstatic --dry-run' failed"));
+  t.false(box2.calls().includes('manage.py collectstatic --noinput\n'));
+
+  // no manage.py: two warning lines
+  const box3 = sandbox('assemble-django-nomanage');
+  fakeDjango(box3.dir, box3.log);
+  const r4 = await run('bash', [bin('s2i/bin/assemble')], {
+    env: {...box3.env, S2I_SOURCE_DIR: path.join(box3.dir, 'src'), PYTHONPATH: path.join(box3.dir, 'site')},
+    cwd: box3.home,
+  });
+  t.is(r4.code, 0, r4.stderr);
+  t.true(
+    r4.stdout.endsWith(
+      `WARNING: Django is installed, but there is no 'manage.py' in ${box3.home}.\nSkipping 'manage.py collectstatic'.\n`,
+    ),
+  );
+});
+
+// ---------------------------------------------------------------------------------------------
+// run
+
+const runScript = () => bin('s2i/bin/run');
+
+test('run: APP_SCRIPT (app.sh) wins over APP_FILE (app.py)', async (t) => {
+  const box = sandbox('run-script');
+  write(path.join(box.home, 'app.sh'), '#!/bin/sh\necho "from app.sh in $(pwd)"\n', 0o755);
+  write(path.join(box.home, 'app.py'), 'print("from app.py")\n');
+  const r = await run('bash', [runScript()], {env: box.env, cwd: box.home});
+  t.is(r.code, 0, r.stderr);
+  t.is(r.stdout, `---> Running application from script (app.sh) ...\nfrom app.sh in ${box.home}\n`);
+});
+
+test('run: default APP_FILE app.py is run with python when there is no app.sh', async (t) => {
+  const box = sandbox('run-file');
+  write(path.join(box.home, 'app.py'), 'import sys\nprint("from app.py", sys.argv[0])\nsys.exit(4)\n');
+  const r = await run('bash', [runScript()], {env: box.env, cwd: box.home});
+  t.is(r.code, 4);
+  t.is(r.stdout, '---> Running application from Python script (app.py) ...\nfrom app.py app.py\n');
+});
+
+test('run: a user-set APP_FILE or APP_SCRIPT that is missing is an error (exit 1)', async (t) => {
+  const box = sandbox('run-missing');
+  write(path.join(box.home, 'app.py'), 'print("must not run")\n');
+  const r = await run('bash', [runScript()], {env: {...box.env, APP_FILE: 'missing.py'}, cwd: box.home});
+  t.is(r.code, 1);
+  t.is(r.stdout, '');
+  t.is(r.stderr, "ERROR: file 'missing.py' not found.\n");
+
+  const r2 = await run('bash', [runScript()], {env: {...box.env, APP_SCRIPT: 'start.sh'}, cwd: box.home});
+  t.is(r2.code, 1);
+  t.is(r2.stderr, "ERROR: file 'start.sh' not found.\n");
+});
+
+test("run: nothing runnable -> \"don't know how to run\" and exit 1", async (t) => {
+  const box = sandbox('run-nothing');
+  const r = await run('bash', [runScript()], {env: box.env, cwd: box.home});
+  t.is(r.code, 1);
+  t.is(r.stdout, '');
+  t.is(
+    r.stderr,
+    "ERROR: don't know how to run your application.\n" +
+      "Please set either APP_MODULE, APP_FILE or APP_SCRIPT environment variables, or create a file 'app.py' to launch your application.\n",
+  );
+});
+
+test('run: APP_MODULE with gunicorn uses the default settings and a computed WEB_CONCURRENCY', async (t) => {
+  const box = sandbox('run-module');
+  fakeGunicorn(box.fakeBin);
+  // 512 MiB, 2 cores: (512 - 43) / 40 = 11, capped at 2 * 2 = 4
+  fakeCgroupLimits(box.fakeBin, [
+    'MAX_MEMORY_LIMIT_IN_BYTES=9223372036854775807',
+    'MEMORY_LIMIT_IN_BYTES=536870912',
+    'NUMBER_OF_CORES=2',
+  ]);
+  // app.py exists but APP_MODULE alone disables the app.sh/app.py defaults
+  write(path.join(box.home, 'app.py'), 'print("must not run")\n');
+  const r = await run('bash', [runScript()], {env: {...box.env, APP_MODULE: 'app:application'}, cwd: box.home});
+  t.is(r.code, 0, r.stderr);
+  t.is(
+    r.stdout,
+    '---> Serving application with gunicorn (app:application) with default settings ...\n' +
+      'gunicorn [app:application] [--bind=0.0.0.0:8080] [--access-logfile=-] [--config] []\n' +
+      'WEB_CONCURRENCY=4\n' +
+      `PWD=${box.home}\n`,
+  );
+});
+
+test('run: WEB_CONCURRENCY formula, PORT and custom gunicorn settings', async (t) => {
+  const cases: Array<{limits: string[]; env?: NodeJS.ProcessEnv; workers: string; args: string; settings: string}> = [
+    // no core count -> 1
+    {limits: ['MAX_MEMORY_LIMIT_IN_BYTES=9223372036854775807'], workers: '1', args: '', settings: 'default'},
+    // 256 MiB, 4 cores: (256 - 43) / 40 = 5
+    {limits: ['MEMORY_LIMIT_IN_BYTES=268435456', 'NUMBER_OF_CORES=4'], workers: '5', args: '', settings: 'default'},
+    // no memory limit, 8 cores: capped at 12
+    {
+      limits: ['MAX_MEMORY_LIMIT_IN_BYTES=9223372036854775807', 'NUMBER_OF_CORES=8', 'NO_MEMORY_LIMIT=true'],
+      workers: '12',
+      args: '',
+      settings: 'default',
+    },
+    // 162 MiB, 4 cores: (162 - 43) / 40 = 2 (119 / 40, rounded down)
+    {limits: ['MEMORY_LIMIT_IN_BYTES=169869312', 'NUMBER_OF_CORES=4'], workers: '2', args: '', settings: 'default'},
+    // 563 MiB, 8 cores: (563 - 43) / 40 = 13 -> capped at 12
+    {limits: ['MEMORY_LIMIT_IN_BYTES=590348288', 'NUMBER_OF_CORES=8'], workers: '12', args: '', settings: 'default'},
+    // 563 MiB, 3 cores: 13 -> capped at 2 * 3 = 6
+    {limits: ['MEMORY_LIMIT_IN_BYTES=590348288', 'NUMBER_OF_CORES=3'], workers: '6', args: '', settings: 'default'},
+    // 64 MiB: (64 - 43) / 40 = 0 -> at least 1
+    {limits: ['MEMORY_LIMIT_IN_BYTES=67108864', 'NUMBER_OF_CORES=4'], workers: '1', args: '', settings: 'default'},
+    // the user's WEB_CONCURRENCY is kept; PORT changes the bind
+    {
+      limits: ['MEMORY_LIMIT_IN_BYTES=67108864', 'NUMBER_OF_CORES=4'],
+      env: {WEB_CONCURRENCY: '7', PORT: '8085'},
+      workers: '7',
+      args: ' [--bind=0.0.0.0:8085]',
+      settings: 'default',
+    },
+    // APP_CONFIG -> custom settings, no default arguments
+    {
+      limits: ['NUMBER_OF_CORES=1'],
+      env: {APP_CONFIG: './gunicorn.conf.py'},
+      workers: '1',
+      args: ' [--config] [./gunicorn.conf.py]',
+      settings: 'custom',
+    },
+    // GUNICORN_CMD_ARGS is split into words
+    {
+      limits: ['NUMBER_OF_CORES=1'],
+      env: {GUNICORN_CMD_ARGS: '--bind=0.0.0.0:9000 --workers=3'},
+      workers: '1',
+      args: ' [--bind=0.0.0.0:9000] [--workers=3] [--config] []',
+      settings: 'custom',
+    },
+  ];
+  for (const [i, c] of cases.entries()) {
+    const box = sandbox(`run-concurrency-${i}`);
+    fakeGunicorn(box.fakeBin);
+    fakeCgroupLimits(box.fakeBin, c.limits);
+    const r = await run('bash', [runScript()], {env: {...box.env, APP_MODULE: 'm', ...c.env}, cwd: box.home});
+    t.is(r.code, 0, r.stderr);
+    const args =
+      c.args === ''
+        ? ` [--bind=0.0.0.0:8080] [--access-logfile=-] [--config] []`
+        : c.args.includes('--config')
+          ? c.args
+          : `${c.args} [--access-logfile=-] [--config] []`;
+    t.is(
+      r.stdout,
+      `---> Serving application with gunicorn (m) with ${c.settings} settings ...\n` +
+        `gunicorn [m]${args}\nWEB_CONCURRENCY=${c.workers}\nPWD=${box.home}\n`,
+      `case ${i}`,
+    );
+  }
+});
+
+test('run: gunicorn.conf.py with wsgi_app runs bare gunicorn (>= 20.1 only)', async (t) => {
+  const box = sandbox('run-conf');
+  fakeGunicorn(box.fakeBin, '21.2.0');
+  write(path.join(box.home, 'gunicorn.conf.py'), 'bind = "0.0.0.0:8085"\nwsgi_app = "app:application"\n');
+  write(path.join(box.home, 'wsgi.py'), '');
+  const r = await run('bash', [runScript()], {env: box.env, cwd: box.home});
+  t.is(r.code, 0, r.stderr);
+  t.is(
+    r.stdout,
+    `---> Using gunicorn.conf.py\n---> Serving application with gunicorn ...\ngunicorn\nWEB_CONCURRENCY=unset\nPWD=${box.home}\n`,
+  );
+
+  // gunicorn 20.0 does not read wsgi_app: falls through to wsgi.py
+  const old = sandbox('run-conf-old');
+  fakeGunicorn(old.fakeBin, '20.0.4');
+  fakeCgroupLimits(old.fakeBin, ['NUMBER_OF_CORES=1']);
+  write(path.join(old.home, 'gunicorn.conf.py'), 'wsgi_app = "app:application"\n');
+  write(path.join(old.home, 'wsgi.py'), '');
+  const r2 = await run('bash', [runScript()], {env: old.env, cwd: old.home});
+  t.is(r2.code, 0, r2.stderr);
+  t.true(r2.stdout.startsWith('---> Serving application with gunicorn (wsgi) with default settings ...\n'), r2.stdout);
+
+  // a config without wsgi_app falls through as well
+  const plain = sandbox('run-conf-plain');
+  fakeGunicorn(plain.fakeBin, '23.0.0');
+  fakeCgroupLimits(plain.fakeBin, ['NUMBER_OF_CORES=1']);
+  write(path.join(plain.home, 'gunicorn.conf.py'), 'bind = "0.0.0.0:8085"\n');
+  write(path.join(plain.home, 'wsgi.py'), '');
+  const r3 = await run('bash', [runScript()], {env: plain.env, cwd: plain.home});
+  t.is(r3.code, 0, r3.stderr);
+  t.true(r3.stdout.startsWith('---> Serving application with gunicorn (wsgi) with default settings ...\n'), r3.stdout);
+});
+
+test('run: APP_HOME is entered and its wsgi.py becomes APP_MODULE', async (t) => {
+  const box = sandbox('run-apphome');
+  fakeGunicorn(box.fakeBin);
+  fakeCgroupLimits(box.fakeBin, ['NUMBER_OF_CORES=1']);
+  write(path.join(box.home, 'project', 'wsgi.py'), '');
+  const r = await run('bash', [runScript()], {env: {...box.env, APP_HOME: 'project'}, cwd: box.home});
+  t.is(r.code, 0, r.stderr);
+  t.is(
+    r.stdout,
+    '---> Serving application with gunicorn (wsgi) with default settings ...\n' +
+      'gunicorn [wsgi] [--bind=0.0.0.0:8080] [--access-logfile=-] [--config] []\n' +
+      `WEB_CONCURRENCY=1\nPWD=${path.join(box.home, 'project')}\n`,
+  );
+});
+
+test('run: APP_MODULE defaults to the setup.py project name', async (t) => {
+  const box = sandbox('run-setup');
+  fakeGunicorn(box.fakeBin);
+  fakeCgroupLimits(box.fakeBin, ['NUMBER_OF_CORES=1']);
+  write(path.join(box.home, 'setup.py'), 'import sys\nif "--name" in sys.argv:\n    print("testapp")\n');
+  const r = await run('bash', [runScript()], {env: box.env, cwd: box.home});
+  t.is(r.code, 0, r.stderr);
+  t.true(r.stdout.startsWith('---> Serving application with gunicorn (testapp) with default settings ...\ngunicorn [testapp] '));
+});
+
+test('run: Django without gunicorn migrates and falls back to runserver', async (t) => {
+  const box = sandbox('run-django');
+  write(path.join(box.home, 'manage.py'), fakeDjango(box.dir, box.log));
+  const env = {...box.env, PYTHONPATH: path.join(box.dir, 'site'), PORT: '8085'};
+  const r = await run('bash', [runScript()], {env, cwd: box.home});
+  t.is(r.code, 0, r.stderr);
+  t.is(
+    r.stdout,
+    '---> Migrating database ...\n' +
+      "---> Serving application with 'manage.py runserver 0.0.0.0:8085' ...\n" +
+      'WARNING: this is NOT a recommended way to run your application in production!\n' +
+      'Consider serving it with gunicorn or another production WSGI server.\n',
+  );
+  t.is(box.calls(), 'manage.py migrate --noinput\nmanage.py runserver 0.0.0.0:8085\n');
+
+  fs.writeFileSync(box.log, '');
+  const r2 = await run('bash', [runScript()], {env: {...env, DISABLE_MIGRATE: '1'}, cwd: box.home});
+  t.is(r2.code, 0, r2.stderr);
+  t.is(box.calls(), 'manage.py runserver 0.0.0.0:8085\n');
+});
+
+test('run: ENABLE_INIT_WRAPPER runs the application behind init-wrapper', async (t) => {
+  const box = sandbox('run-initwrapper');
+  write(path.join(box.home, 'app.sh'), '#!/bin/sh\ntr "\\0" " " < /proc/$PPID/cmdline; echo\n', 0o755);
+  const r = await run('bash', [runScript()], {env: {...box.env, ENABLE_INIT_WRAPPER: 'true'}, cwd: box.home});
+  t.is(r.code, 0, r.stderr);
+  t.is(
+    r.stdout,
+    `---> Running application from script (app.sh) ...\n/bin/sh ${path.join(full, 's2i/bin/init-wrapper')} ./app.sh \n`,
+  );
+});
+
+test('run: an arbitrary uid gets a passwd entry before the application starts', async (t) => {
+  if (!hasSetpriv) {
+    t.log('setpriv is not available: cannot switch uid');
+    t.pass();
+    return;
+  }
+  const box = sandbox('run-uid');
+  fs.copyFileSync(bin('root/opt/app-root/etc/generate_container_user'), path.join(box.appRoot, 'etc', 'generate_container_user'));
+  write(path.join(box.home, 'app.sh'), '#!/bin/sh\necho "$(id -u) $NSS_WRAPPER_PASSWD"\ntail -n 1 "$NSS_WRAPPER_PASSWD"\n', 0o755);
+  const r = await run('setpriv', ['--reuid=12345', '--regid=0', '--clear-groups', 'bash', runScript()], {
+    env: box.env,
+    cwd: box.home,
+  });
+  t.is(r.code, 0, r.stderr);
+  const passwd = path.join(box.appRoot, 'etc', 'passwd');
+  t.is(
+    r.stdout,
+    `---> Running application from script (app.sh) ...\n12345 ${passwd}\n` +
+      `default:x:12345:0:Default Application User:${box.home}:/bin/bash\n`,
+  );
+});
+
+// ---------------------------------------------------------------------------------------------
+// init-wrapper, container-entrypoint, usage
+
+const trapChild = 'trap "echo child got TERM; exit 7" TERM; echo ready; while :; do sleep 0.05; done';
+
+for (const shell of ['sh', 'bash']) {
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    test(`init-wrapper (${shell}): ${signal} is forwarded as TERM and the child's status returned`, async (t) => {
+      const child = spawn(shell, [bin('s2i/bin/init-wrapper'), 'sh', '-c', trapChild], {
+        env: {PATH: '/usr/bin:/bin'},
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stdout = '';
+      const ready = new Promise<void>((resolve) => {
+        child.stdout.on('data', (d) => {
+          stdout += d;
+          if (stdout.includes('ready\n')) resolve();
+        });
+      });
+      const closed = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+      await ready;
+      child.kill(signal);
+      const code = await closed;
+      t.is(code, 7);
+      t.is(stdout, 'ready\nchild got TERM\n');
+    });
+  }
+
+  test(`init-wrapper (${shell}): returns the exit status of a command that ends by itself`, async (t) => {
+    const r = await run(shell, [bin('s2i/bin/init-wrapper'), 'sh', '-c', 'echo "$0 $1"; exit 5', 'x', 'y z']);
+    t.is(r.code, 5);
+    t.is(r.stdout, 'x y z\n');
+  });
+}
+
+test('container-entrypoint execs its arguments', async (t) => {
+  const r = await run(bin('root/usr/bin/container-entrypoint'), ['sh', '-c', 'echo "$0|$1|$$"; exit 9', 'a', 'b c']);
+  t.is(r.code, 9);
+  t.regex(r.stdout, /^a\|b c\|\d+\n$/);
+});
+
+test('usage names the image, uses the os-release ID and exits 0', async (t) => {
+  const osRelease = fs.readFileSync(fs.existsSync('/etc/os-release') ? '/etc/os-release' : '/usr/lib/os-release', 'utf8');
+  const id = /^ID=(.*)$/m.exec(osRelease)![1].replace(/["']/g, '');
+  const fullUsage = await run(bin('s2i/bin/usage'), []);
+  t.is(fullUsage.code, 0);
+  t.is(
+    fullUsage.stdout.split('\n', 1)[0],
+    `This is the Python 3.11 source-to-image (s2i) builder image python-3.11 (based on ${id}).`,
+  );
+  t.true(fullUsage.stdout.includes('--context-dir=3.11/test/setup-test-app/ python-3.11 python-sample-app\n'));
+  const minimalUsage = await run(path.join(minimal, 's2i/bin/usage'), []);
+  t.is(minimalUsage.code, 0);
+  t.is(
+    minimalUsage.stdout.split('\n', 1)[0],
+    `This is the Python 3.11 source-to-image (s2i) builder image python-3.11-minimal (based on ${id}), minimal variant.`,
+  );
+  t.true(minimalUsage.stdout.includes('oc new-app python:3.11-minimal~https://github.com/sclorg/s2i-python-container.git'));
+});
+
+// ---------------------------------------------------------------------------------------------
+// root helpers
+
+function mode(p: string): string {
+  return (fs.lstatSync(p).mode & 0o7777).toString(8).padStart(4, '0');
+}
+
+test('fix-permissions: chgrp 0, g+rw, g+x on executables and directories; symlinks untouched', async (t) => {
+  const box = sandbox('fixperm');
+  const tree = path.join(box.dir, 'tree');
+  const outside = path.join(box.dir, 'outside');
+  write(path.join(tree, 'sub', 'file'), 'x', 0o600);
+  write(path.join(tree, 'exe'), 'x', 0o700);
+  write(outside, 'x', 0o600);
+  fs.chmodSync(path.join(tree, 'sub'), 0o700);
+  fs.chmodSync(tree, 0o700);
+  fs.symlinkSync(outside, path.join(tree, 'link'));
+  fs.lchownSync(path.join(tree, 'link'), 0, 1234); // chgrp on the link would change `outside`
+  // a directory without u+x still gets g+x
+  fs.mkdirSync(path.join(tree, 'odd'));
+  fs.chmodSync(path.join(tree, 'odd'), 0o640);
+  for (const p of [tree, path.join(tree, 'sub'), path.join(tree, 'sub', 'file'), path.join(tree, 'exe'), outside]) {
+    fs.chownSync(p, 0, 1234);
+  }
+  const r = await run('sh', [bin('root/usr/bin/fix-permissions'), tree, '-P']);
+  t.is(r.code, 0);
+  t.is(r.stdout + r.stderr, '');
+  t.deepEqual(
+    [tree, path.join(tree, 'sub'), path.join(tree, 'sub', 'file'), path.join(tree, 'exe'), path.join(tree, 'odd')].map(
+      (p) => `${mode(p)}:${fs.statSync(p).gid}`,
+    ),
+    ['0770:0', '0770:0', '0660:0', '0770:0', '0670:0'],
+  );
+  t.is(`${mode(outside)}:${fs.statSync(outside).gid}`, '0600:1234');
+});
+
+test('fix-permissions: a missing path prints the error line and still exits 0', async (t) => {
+  const missing = path.join(scratch, 'does-not-exist');
+  const r = await run('sh', [bin('root/usr/bin/fix-permissions'), missing]);
+  t.is(r.code, 0);
+  t.is(r.stdout, '');
+  t.is(r.stderr, `ERROR: File or directory ${missing} does not exist.\n`);
+});
+
+test('fix-permissions: a non-root user only changes its own files', async (t) => {
+  if (!hasSetpriv) {
+    t.log('setpriv is not available: cannot switch uid');
+    t.pass();
+    return;
+  }
+  const box = sandbox('fixperm-user');
+  const tree = path.join(box.dir, 'tree');
+  write(path.join(tree, 'mine'), 'x', 0o600);
+  write(path.join(tree, 'theirs'), 'x', 0o600);
+  fs.chmodSync(tree, 0o777);
+  fs.chownSync(path.join(tree, 'mine'), 12345, 0);
+  const r = await run('setpriv', ['--reuid=12345', '--regid=0', '--clear-groups', 'sh', bin('root/usr/bin/fix-permissions'), tree]);
+  t.is(r.code, 0);
+  t.is(r.stdout + r.stderr, '');
+  t.is(mode(path.join(tree, 'mine')), '0660');
+  t.is(mode(path.join(tree, 'theirs')), '0600');
+});
+
+function cgroupTree(name: string, files: Record<string, string>): string {
+  const root = fs.mkdtempSync(path.join(scratch, `cgroup-${name}-`));
+  for (const [rel, text] of Object.entries(files)) write(path.join(root, rel), `${text}\n`);
+  return root;
+}
+
+async function cgroupLimits(root: string): Promise<Result> {
+  return run(hostPython, [bin('root/usr/bin/cgroup-limits')], {env: {PATH: '/usr/bin:/bin', CGROUP_LIMITS_ROOT: root}});
+}
+
+test('cgroup-limits: cgroup v2 limits', async (t) => {
+  const root = cgroupTree('v2', {
+    'cgroup.controllers': 'cpuset cpu memory',
+    'memory.max': '536870912',
+    'cpu.max': 'max 100000',
+    'cpuset.cpus.effective': '0',
+  });
+  const r = await cgroupLimits(root);
+  t.is(r.code, 0);
+  t.is(r.stderr, '');
+  t.is(r.stdout, 'MAX_MEMORY_LIMIT_IN_BYTES=9223372036854775807\nMEMORY_LIMIT_IN_BYTES=536870912\nNUMBER_OF_CORES=1\n');
+
+  // "max" memory, a 1.5 CPU quota (rounded up) and four cpus in the set
+  const root2 = cgroupTree('v2max', {
+    'cgroup.controllers': 'cpuset cpu memory',
+    'memory.max': 'max',
+    'cpu.max': '150000 100000',
+    'cpuset.cpus.effective': '0-1,3,5',
+  });
+  const r2 = await cgroupLimits(root2);
+  t.is(r2.code, 0);
+  t.is(
+    r2.stdout,
+    'MAX_MEMORY_LIMIT_IN_BYTES=9223372036854775807\nMEMORY_LIMIT_IN_BYTES=9223372036854775807\n' +
+      `NUMBER_OF_CORES=${Math.min(2, 4, hostNproc)}\nNO_MEMORY_LIMIT=true\n`,
+  );
+});
+
+test('cgroup-limits: cgroup v1 limits', async (t) => {
+  const root = cgroupTree('v1', {
+    'memory/memory.limit_in_bytes': '1073741824',
+    'cpu/cpu.cfs_quota_us': '100000',
+    'cpu/cpu.cfs_period_us': '100000',
+    'cpuset/cpuset.cpus': '0-7',
+  });
+  const r = await cgroupLimits(root);
+  t.is(r.code, 0);
+  t.is(r.stderr, '');
+  t.is(r.stdout, 'MAX_MEMORY_LIMIT_IN_BYTES=9223372036854775807\nMEMORY_LIMIT_IN_BYTES=1073741824\nNUMBER_OF_CORES=1\n');
+
+  // unlimited v1 (page-aligned huge value, quota -1): NO_MEMORY_LIMIT, cores from the cpuset
+  const root2 = cgroupTree('v1unl', {
+    'memory/memory.limit_in_bytes': '9223372036854771712',
+    'cpu/cpu.cfs_quota_us': '-1',
+    'cpu/cpu.cfs_period_us': '100000',
+    'cpuset/cpuset.effective_cpus': '0',
+  });
+  const r2 = await cgroupLimits(root2);
+  t.is(
+    r2.stdout,
+    'MAX_MEMORY_LIMIT_IN_BYTES=9223372036854775807\nMEMORY_LIMIT_IN_BYTES=9223372036854771712\nNUMBER_OF_CORES=1\nNO_MEMORY_LIMIT=true\n',
+  );
+});
+
+test('cgroup-limits: no cgroup files -> no memory key, a warning, cores from the CPU affinity', async (t) => {
+  const root = cgroupTree('empty', {});
+  const r = await cgroupLimits(root);
+  t.is(r.code, 0);
+  t.is(r.stdout, `MAX_MEMORY_LIMIT_IN_BYTES=9223372036854775807\nNUMBER_OF_CORES=${hostNproc}\n`);
+  t.is(r.stderr, "Warning: can't detect the memory limit from cgroups\n");
+});
+
+test('generate_container_user: an arbitrary uid gets a passwd entry and nss_wrapper variables', async (t) => {
+  if (!hasSetpriv) {
+    t.log('setpriv is not available: cannot switch uid');
+    t.pass();
+    return;
+  }
+  const box = sandbox('gcu');
+  const source = path.join(box.dir, 'passwd.in');
+  write(source, 'root:x:0:0:root:/root:/bin/bash\ndefault:x:1001:0:Default Application User:/opt/app-root/src:/sbin/nologin\n');
+  const script =
+    `source ${JSON.stringify(bin('root/opt/app-root/etc/generate_container_user'))}; ` +
+    'echo "P=$NSS_WRAPPER_PASSWD G=$NSS_WRAPPER_GROUP L=${LD_PRELOAD-unset} leaked=$(compgen -v _gcu_ | wc -l)"; echo "$-"';
+  const r = await run('setpriv', ['--reuid=12345', '--regid=0', '--clear-groups', 'bash', '-c', script], {
+    env: {...box.env, CONTAINER_PASSWD_SOURCE: source},
+  });
+  t.is(r.code, 0);
+  const passwd = path.join(box.appRoot, 'etc', 'passwd');
+  const hasLib = ['/usr/lib64', '/usr/lib', ...fs.readdirSync('/usr/lib').filter((d) => d.endsWith('-linux-gnu')).map((d) => `/usr/lib/${d}`)].some(
+    (d) => fs.existsSync(`${d}/libnss_wrapper.so`),
+  );
+  const [vars, opts] = r.stdout.split('\n');
+  t.is(vars, `P=${passwd} G=/etc/group L=${hasLib ? 'libnss_wrapper.so' : 'unset'} leaked=0`);
+  t.notRegex(opts, /[eu]/, 'sourcing must not change the shell options');
+  t.is(r.stderr, hasLib ? '' : 'WARNING: libnss_wrapper.so not found; uid 12345 stays without a user name.\n');
+  t.is(
+    fs.readFileSync(passwd, 'utf8'),
+    'root:x:0:0:root:/root:/bin/bash\n' +
+      'builder:x:1001:0:Default Application User:/opt/app-root/src:/sbin/nologin\n' +
+      `default:x:12345:0:Default Application User:${box.home}:/bin/bash\n`,
+  );
+});
+
+test('generate_container_user: root (and uid 1001) get no passwd file', async (t) => {
+  const box = sandbox('gcu-root');
+  const script = `source ${JSON.stringify(bin('root/opt/app-root/etc/generate_container_user'))}; echo "P=\${NSS_WRAPPER_PASSWD-unset}"`;
+  const r = await run('bash', ['-c', script], {env: box.env});
+  t.is(r.code, 0);
+  t.is(r.stdout, 'P=unset\n');
+  if (hasSetpriv) {
+    const r2 = await run('setpriv', ['--reuid=1001', '--regid=0', '--clear-groups', 'bash', '-c', script], {env: box.env});
+    t.is(r2.stdout, 'P=unset\n');
+  }
+  t.false(fs.existsSync(path.join(box.appRoot, 'etc', 'passwd')));
+});
+
+test('deb-file-permissions: resets the base directories to 0755 and skips symlinks', async (t) => {
+  const root = fs.mkdtempSync(path.join(scratch, 'debroot-'));
+  const dirs = ['opt', 'etc', 'usr', 'usr/bin', 'usr/sbin', 'usr/lib', 'usr/share', 'usr/libexec', 'usr/local'];
+  for (const d of dirs) fs.mkdirSync(path.join(root, d), {recursive: true});
+  for (const d of ['', ...dirs]) fs.chmodSync(path.join(root, d), 0o775);
+  fs.symlinkSync('usr/bin', path.join(root, 'bin'));
+  const r = await run('sh', [bin('root/usr/bin/deb-file-permissions')], {
+    env: {PATH: '/usr/bin:/bin', DEB_FILE_PERMISSIONS_ROOT: root},
+  });
+  t.is(r.code, 0, r.stderr);
+  t.is(r.stdout + r.stderr, '');
+  t.deepEqual(
+    ['', ...dirs].map((d) => `${d || '/'}=${mode(path.join(root, d))}`),
+    ['/=0755', 'opt=0755', 'etc=0755', 'usr=0755', 'usr/bin=0755', 'usr/sbin=0755', 'usr/lib=0755', 'usr/share=0755', 'usr/libexec=0755', 'usr/local=0775'],
+  );
+});
+
+test('rpm-file-permissions: chmods the listed directories to the modes recorded by rpm', async (t) => {
+  const box = sandbox('rpmperm');
+  // Fake rpm (the filesystem package listing) and a chmod that only records.
+  write(
+    path.join(box.fakeBin, 'rpm'),
+    `#!/bin/sh
+printf 'rpm %s\\n' "$*" >> "${box.log}"
+printf '%s\\n' 'normal 40555 /' 'normal 40755 /usr' 'normal 40555 /usr/bin' 'not_installed 40755 /usr/lib64' \\
+  'normal 40755 /usr/local' 'normal 100644 /etc/hosts' 'normal 41777 /opt'
+`,
+    0o755,
+  );
+  write(path.join(box.fakeBin, 'chmod'), `#!/bin/sh\necho "chmod $*" >> "${box.log}"\n`, 0o755);
+  const r = await run('sh', [bin('root/usr/bin/rpm-file-permissions')], {env: box.env});
+  t.is(r.code, 0, r.stderr);
+  t.is(
+    box.calls(),
+    "rpm -q --queryformat [%{FILESTATES:fstate} %{FILEMODES:octal} %{FILENAMES}\\n] filesystem\n" +
+      'chmod 0555 /\nchmod 0755 /usr\nchmod 0555 /usr/bin\nchmod 1777 /opt\n',
+  );
+
+  if (!fs.existsSync('/usr/bin/rpm') && !fs.existsSync('/bin/rpm')) {
+    const noRpm = await run('sh', [bin('root/usr/bin/rpm-file-permissions')], {env: {PATH: '/usr/bin:/bin'}});
+    t.is(noRpm.code, 1);
+    t.is(noRpm.stderr, "ERROR: rpm-file-permissions needs 'rpm' (this image is not rpm based).\n");
+  }
+});
