@@ -1,0 +1,70 @@
+import { ReturnType, type Container, type Directory, type File, type Service } from "@dagger.io/dagger";
+import { SCRIPTS, type S2iStep } from "../verify/s2i-build.js";
+
+/** Where an extra CA bundle is mounted while assemble runs (never part of the image). */
+export const EXTRA_CA_PATH = "/run/s2i-extra-ca/ca.pem";
+const CA_VARIABLES = ["PIP_CERT", "REQUESTS_CA_BUNDLE", "NODE_EXTRA_CA_CERTS"];
+
+export interface S2iInputs {
+  image: Container;
+  /** The application sources (copied to /tmp/src owned by 1001:0). */
+  sources: Directory;
+  /** A CA bundle that pip, requests and npm trust during assemble only. */
+  extraCa?: File;
+  /** Services assemble may reach (the test's package index), by host name. */
+  services?: Record<string, Service>;
+  /** The build is expected to fail: assemble may exit non-zero, the caller reads its exit code. */
+  expectFailure?: boolean;
+}
+
+export interface S2iResult {
+  /** The application image, after assemble. */
+  container: Container;
+  /** Its run command (the steps' CMD). */
+  cmd: string[];
+}
+
+const isAssemble = (s: S2iStep) => s.op === "run" && s.args[0] === `${SCRIPTS}/assemble`;
+
+/**
+ * Executes the shared s2i build steps (s2iBuildSteps) as container calls: the same steps
+ * the podman tests write as a Dockerfile. Lazy: nothing runs until a leaf is awaited.
+ */
+export function runS2iSteps(steps: S2iStep[], inputs: S2iInputs): S2iResult {
+  let c = inputs.image;
+  let cmd: string[] = [];
+  for (const s of steps) {
+    switch (s.op) {
+      case "user":
+        c = c.withUser(s.user);
+        break;
+      case "copySources":
+        c = c.withDirectory(s.dest, inputs.sources, { owner: "1001:0" });
+        break;
+      case "env":
+        c = c.withEnvVariable(s.name, s.value);
+        break;
+      case "cmd":
+        cmd = s.args;
+        c = c.withDefaultArgs(s.args);
+        break;
+      case "run":
+        if (!isAssemble(s)) {
+          c = c.withExec(s.args);
+          break;
+        }
+        for (const [host, svc] of Object.entries(inputs.services ?? {})) c = c.withServiceBinding(host, svc);
+        if (inputs.extraCa) {
+          c = c.withMountedFile(EXTRA_CA_PATH, inputs.extraCa, { owner: "1001:0" });
+          for (const v of CA_VARIABLES) c = c.withEnvVariable(v, EXTRA_CA_PATH);
+        }
+        c = c.withExec(s.args, inputs.expectFailure ? { expect: ReturnType.Any } : undefined);
+        if (inputs.extraCa) {
+          for (const v of CA_VARIABLES) c = c.withoutEnvVariable(v);
+          c = c.withoutMount(EXTRA_CA_PATH);
+        }
+        break;
+    }
+  }
+  return { container: c, cmd };
+}

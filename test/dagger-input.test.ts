@@ -1,0 +1,48 @@
+// Bad input is rejected with one line naming the valid choices, before any container exists.
+import test from "ava";
+import { withoutStrings } from "./helpers/fake-engine.js";
+import { fakeSession } from "./helpers/dagger-session.js";
+
+const s = await fakeSession();
+test.after.always(() => s.engine.close());
+test.beforeEach(() => s.engine.reset());
+
+/** A module instance whose project (specs, templates, table) is already read, then a clean record. */
+async function warmModule() {
+  const mod = s.module();
+  await s.session(() => mod.matrix());
+  s.engine.reset();
+  return mod;
+}
+
+const cases: [string, (m: Awaited<ReturnType<typeof warmModule>>) => Promise<unknown>, RegExp][] = [
+  ["unknown version", (m) => m.build("9.9"), /^unknown version "9\.9"; valid versions: 3\.6, 3\.8, .*3\.14-minimal$/],
+  ["unknown distro", (m) => m.build("3.12", "plan9"), /^unknown distro "plan9"; valid distros: .*c9s.*$/],
+  ["pair not in the matrix", (m) => m.test("3.11", "c9s"), /^version 3\.11 is not built on c9s; its distros: debian12$/],
+  ["unknown app", (m) => m.test("3.12", "c9s", undefined, false, ["app-home", "nope"]), /^unknown app "nope"; valid apps: app-home, .*$/],
+  ["app not for this image", (m) => m.test("3.12-minimal", "c9s", undefined, false, ["mod-wsgi"]), /^none of the apps mod-wsgi applies to 3\.12-minimal on c9s/],
+  ["matrix: unknown version", (m) => m.testMatrix(["3.99"]), /^unknown version "3\.99"; valid versions: /],
+  ["matrix: bad concurrency", (m) => m.testMatrix([], [], 0), /^--concurrency must be a whole number of at least 1, got 0$/],
+  ["publish: unknown distro", (m) => m.publish("3.12", "win95", "quay.io", "u", s.sdk.dag.setSecret("t", "x")), /^unknown distro "win95"/],
+];
+
+for (const [name, call, message] of cases) {
+  test.serial(`${name}: one-line UsageError and no query at all`, async (t) => {
+    const mod = await warmModule();
+    const err = await t.throwsAsync(s.session(() => call(mod)));
+    t.is(err!.name, "UsageError");
+    t.regex(err!.message, message);
+    t.false(err!.message.includes("\n"), "one line");
+    t.deepEqual(s.engine.queries, [], "zero recorded requests");
+  });
+}
+
+test.serial("on a cold instance bad input only reads the spec files: no build, no container", async (t) => {
+  const err = await t.throwsAsync(s.session(() => s.module().build("9.9")));
+  t.is(err!.name, "UsageError");
+  t.true(s.engine.queries.length > 0, "the specs and templates are read from the source directory");
+  for (const q of s.engine.queries) {
+    t.true(/^\{\s*host\s*\{\s*directory/.test(q), q.slice(0, 120));
+    t.false(/\b(container|dockerBuild|withExec|withNewFile)\b/.test(withoutStrings(q)), q.slice(0, 120));
+  }
+});
