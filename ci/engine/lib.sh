@@ -1,0 +1,25 @@
+# Shared settings and helpers for the ci/engine scripts. Sourced, not run.
+# shellcheck shell=bash disable=SC2034
+
+ENGINE_CACHE=${S2I_ENGINE_CACHE:-/var/cache/s2i-python/engine}
+ENGINE_GO=${S2I_ENGINE_GO:-/usr/local/go/bin/go}
+# Candidate dagger releases, best first. The npm SDK we use is 0.21.9.
+ENGINE_VERSIONS=${S2I_ENGINE_VERSIONS:-"v0.21.9 v0.21.8"}
+ENGINE_CNI_VERSION=${S2I_ENGINE_CNI_VERSION:-v1.9.0}
+ENGINE_IMAGE_REPO=${S2I_ENGINE_IMAGE_REPO:-localhost/s2i-dagger-engine}
+ENGINE_CONTAINER=${S2I_ENGINE_CONTAINER:-s2i-dagger-engine}
+ENGINE_VOLUME=${S2I_ENGINE_VOLUME:-s2i-dagger-engine-state}
+ENGINE_ADDR=${S2I_ENGINE_ADDR:-tcp://127.0.0.1:1234}
+REGISTRY_ADDR=${S2I_REGISTRY_ADDR:-127.0.0.1:5000}
+
+_engine_script=$(basename "$0" .sh)
+log() { printf '[%s %s] %s\n' "$_engine_script" "$(date +%T)" "$*" >&2; }
+die() { printf '[%s %s] FAILED: %s\n' "$_engine_script" "$(date +%T)" "$*" >&2; exit 1; }
+need() { command -v "$1" >/dev/null 2>&1 || die "required command '$1' not found${2:+ ($2)}"; }
+
+# Directory with the built binaries of the version chosen by build-binaries.sh.
+current_bin_dir() {
+  local d="$ENGINE_CACHE/bin/current"
+  [[ -e "$d/.complete" ]] || die "no built binaries under $d; run ci/engine/build-binaries.sh first"
+  readlink -f "$d"
+}

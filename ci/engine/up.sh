@@ -1,0 +1,149 @@
+#!/usr/bin/env bash
+# Start the local registry and the Dagger engine container; print the env a
+# client needs. Usage:  eval "$(ci/engine/up.sh)"
+#
+# Steps (each cached / idempotent): 1 binaries, 2 engine image, 3 registry on
+# $REGISTRY_ADDR (Debian's docker-registry, own config and storage under the
+# cache dir), 4 seed debian:bookworm-slim into it, 5 engine container
+# (privileged, host network, state volume) on $ENGINE_ADDR, 6 a session
+# round trip through the engine.
+# --registry-only: steps 3 and 4 only.
+# Env: see lib.sh (S2I_ENGINE_CACHE, S2I_ENGINE_ADDR, S2I_REGISTRY_ADDR, ...).
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=lib.sh
+. "$here/lib.sh"
+need podman; need curl
+[[ $(id -u) == 0 ]] || die "must run as root (the engine container is privileged)"
+[[ -f /etc/containers/containers.conf ]] ||
+  die "/etc/containers/containers.conf is missing; podman here needs runtime = \"runc\" and default_ulimits (see /work/shared/docs/ENVIRONMENT.md)"
+
+run_dir="$ENGINE_CACHE/run"
+mkdir -p "$run_dir" "$ENGINE_CACHE/registry/data"
+t_all=$(date +%s)
+
+step() { log "step $1"; }
+
+registry_only=0
+[[ "${1:-}" == "--registry-only" ]] && registry_only=1
+
+if ((!registry_only)); then
+  step "1/6 binaries"
+  "$here/build-binaries.sh" >"$run_dir/binaries.env" || die "step 1 (build-binaries.sh) failed, see messages above"
+  bindir=$(current_bin_dir)
+
+  step "2/6 engine image"
+  img_out=$("$here/engine-image.sh") || die "step 2 (engine-image.sh) failed, see messages above"
+  image=${img_out#ENGINE_IMAGE=}
+fi
+
+step "3/6 registry on $REGISTRY_ADDR"
+need docker-registry "apt-get install docker-registry"
+reg_cfg="$ENGINE_CACHE/registry/config.yml"
+cat >"$reg_cfg.new" <<EOF
+# s2i-python local registry (written by ci/engine/up.sh)
+version: 0.1
+log:
+  level: warn
+  fields:
+    service: s2i-registry
+storage:
+  filesystem:
+    rootdirectory: $ENGINE_CACHE/registry/data
+  delete:
+    enabled: true
+http:
+  addr: $REGISTRY_ADDR
+  headers:
+    X-Content-Type-Options: [nosniff]
+EOF
+mv "$reg_cfg.new" "$reg_cfg"
+reg_pid_file="$run_dir/registry.pid"
+reg_running() {
+  [[ -f "$reg_pid_file" ]] && kill -0 "$(cat "$reg_pid_file")" 2>/dev/null &&
+    tr '\0' ' ' <"/proc/$(cat "$reg_pid_file")/cmdline" | grep -q "docker-registry serve $reg_cfg"
+}
+if reg_running; then
+  log "registry already running (pid $(cat "$reg_pid_file"))"
+elif curl -s -D - -o /dev/null "http://$REGISTRY_ADDR/v2/" 2>/dev/null | grep -qi '^docker-distribution-api-version: registry/2'; then
+  # e.g. ci/scripts/local-registry.sh started one: any registry v2 will do.
+  log "a registry we did not start already answers on $REGISTRY_ADDR; using it (down.sh will leave it alone)"
+else
+  if curl -s -o /dev/null "http://$REGISTRY_ADDR/v2/"; then
+    die "step 3: something that is not a registry listens on $REGISTRY_ADDR; stop it or set S2I_REGISTRY_ADDR"
+  fi
+  setsid docker-registry serve "$reg_cfg" >>"$run_dir/registry.log" 2>&1 </dev/null &
+  echo $! >"$reg_pid_file"
+  for _ in $(seq 50); do curl -s -o /dev/null "http://$REGISTRY_ADDR/v2/" && break; sleep 0.2; done
+  curl -s -o /dev/null "http://$REGISTRY_ADDR/v2/" ||
+    { tail -n 20 "$run_dir/registry.log" >&2; die "step 3: registry did not answer on http://$REGISTRY_ADDR/v2/ (log: $run_dir/registry.log)"; }
+  log "registry started (pid $(cat "$reg_pid_file"), storage $ENGINE_CACHE/registry/data)"
+fi
+
+step "4/6 seed images"
+"$here/seed-registry.sh" || die "step 4 (seed-registry.sh) failed, see messages above"
+
+if ((registry_only)); then
+  log "registry ready on http://$REGISTRY_ADDR (--registry-only: engine not started)"
+  exit 0
+fi
+
+step "5/6 engine container $ENGINE_CONTAINER on $ENGINE_ADDR"
+current_image=$(podman inspect --format '{{.ImageName}}' "$ENGINE_CONTAINER" 2>/dev/null || true)
+state=$(podman inspect --format '{{.State.Status}}' "$ENGINE_CONTAINER" 2>/dev/null || true)
+if [[ "$state" == running && "$current_image" == "$image" ]]; then
+  log "engine already running from $image"
+else
+  if [[ -n "$state" ]]; then
+    log "replacing engine container (state=$state, image=$current_image)"
+    podman rm -f -t 10 "$ENGINE_CONTAINER" >/dev/null || die "step 5: podman rm $ENGINE_CONTAINER failed"
+  fi
+  addr_port=${ENGINE_ADDR##*:}
+  if (exec 3<>"/dev/tcp/127.0.0.1/$addr_port") 2>/dev/null; then
+    die "step 5: port $addr_port is already in use; stop whatever listens there or set S2I_ENGINE_ADDR"
+  fi
+  podman volume exists "$ENGINE_VOLUME" || podman volume create "$ENGINE_VOLUME" >/dev/null ||
+    die "step 5: podman volume create $ENGINE_VOLUME failed"
+  # As many open files as this host allows (its hard limit may be low, e.g. 20000).
+  # (Any --ulimit replaces containers.conf's default_ulimits, so give both.)
+  nofile=$(ulimit -Hn); [[ "$nofile" == unlimited ]] && nofile=1048576
+  # nproc: podman's runc here refuses values above ~20000 (ENVIRONMENT.md uses
+  # 4096); it does not bind root with CAP_SYS_RESOURCE anyway.
+  nproc=4096
+  podman run -d --name "$ENGINE_CONTAINER" \
+    --privileged --network host \
+    --pids-limit -1 --ulimit "nofile=$nofile:$nofile" --ulimit "nproc=$nproc:$nproc" \
+    -v "$ENGINE_VOLUME:/var/lib/dagger" \
+    "$image" --addr "$ENGINE_ADDR" >/dev/null ||
+    die "step 5: podman run of $image failed"
+fi
+# Wait for the listener, watching for an early exit.
+for i in $(seq 120); do
+  st=$(podman inspect --format '{{.State.Status}}' "$ENGINE_CONTAINER" 2>/dev/null || echo gone)
+  if [[ "$st" != running ]]; then
+    podman logs --tail 30 "$ENGINE_CONTAINER" >&2 || true
+    die "step 5: engine container is '$st' instead of running (last log lines above; podman logs $ENGINE_CONTAINER)"
+  fi
+  (exec 3<>"/dev/tcp/127.0.0.1/${ENGINE_ADDR##*:}") 2>/dev/null && break
+  [[ $i == 120 ]] && { podman logs --tail 30 "$ENGINE_CONTAINER" >&2; die "step 5: engine did not listen on $ENGINE_ADDR within 60s"; }
+  sleep 0.5
+done
+log "engine listening on $ENGINE_ADDR"
+
+step "6/6 session check"
+t=$(date +%s)
+if ! out=$(_EXPERIMENTAL_DAGGER_RUNNER_HOST="$ENGINE_ADDR" timeout 180 "$bindir/dagger" run true 2>&1); then
+  printf '%s\n' "$out" | tail -n 20 >&2
+  podman logs --tail 30 "$ENGINE_CONTAINER" >&2 || true
+  die "step 6: could not open a session on $ENGINE_ADDR with $bindir/dagger"
+fi
+log "session ok in $(( $(date +%s) - t ))s; all up in $(( $(date +%s) - t_all ))s"
+
+env_file="$run_dir/client.env"
+cat >"$env_file" <<EOF
+export _EXPERIMENTAL_DAGGER_RUNNER_HOST=$ENGINE_ADDR
+export _EXPERIMENTAL_DAGGER_CLI_BIN=$bindir/dagger
+export DO_NOT_TRACK=1
+EOF
+log "client env (also in $env_file):"
+cat "$env_file"
