@@ -28,8 +28,28 @@ export function s2iBuildSteps(env: Record<string, string>): S2iStep[] {
   ];
 }
 
+/** Environment variables that make pip, requests and npm trust an extra CA bundle. */
+export const CA_VARIABLES = ["PIP_CERT", "REQUESTS_CA_BUNDLE", "NODE_EXTRA_CA_CERTS"] as const;
+
+export interface DockerfileOptions {
+  /**
+   * Id of a build secret holding an extra CA bundle (`podman build --secret id=ID,src=FILE`).
+   * Only the assemble step sees it: mounted at /run/secrets/ID for that RUN, with
+   * CA_VARIABLES pointing at it for that one command, so nothing of it stays in the image.
+   */
+  extraCaSecret?: string;
+}
+
+/** The Dockerfile line that runs assemble, with the extra CA as a secret mount when asked. */
+export function assembleRunLine(args: string[], opts: DockerfileOptions = {}): string {
+  if (!opts.extraCaSecret) return `RUN ${JSON.stringify(args)}`;
+  const id = opts.extraCaSecret;
+  const env = CA_VARIABLES.map((v) => `${v}=/run/secrets/${id}`);
+  return `RUN --mount=type=secret,id=${id},mode=0444 ${JSON.stringify(["env", ...env, ...args])}`;
+}
+
 /** The steps as a Dockerfile; sources are expected in ./src of the build context. */
-export function stepsToDockerfile(from: string, steps: S2iStep[]): string {
+export function stepsToDockerfile(from: string, steps: S2iStep[], opts: DockerfileOptions = {}): string {
   const lines = [`FROM ${from}`];
   for (const s of steps) {
     switch (s.op) {
@@ -40,7 +60,7 @@ export function stepsToDockerfile(from: string, steps: S2iStep[]): string {
         lines.push(`COPY src/ ${s.dest}/`);
         break;
       case "run":
-        lines.push(`RUN ${JSON.stringify(s.args)}`);
+        lines.push(s.args[0] === `${SCRIPTS}/assemble` ? assembleRunLine(s.args, opts) : `RUN ${JSON.stringify(s.args)}`);
         break;
       case "env":
         lines.push(`ENV ${s.name}=${JSON.stringify(s.value)}`);
