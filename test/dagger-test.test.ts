@@ -34,6 +34,15 @@ test.serial("test 3.11 on debian12 probes every planned app, each run variant, t
   t.true(services.every((q) => /withServiceBinding \(alias: "app",service:  <</.test(q)), "bound as app");
   t.true(services.every((q) => /asService \(args: \["\/usr\/libexec\/s2i\/run"\],useEntrypoint: true\)/.test(q)));
   t.true(services.every((q) => /withExposedPort \(port: 80[0-9]{2}\)/.test(q)));
+  // Only the app's port is health-checked: the image's EXPOSE 8080 is dropped for apps on
+  // another port (else the service would wait for 8080 until the engine gives up).
+  for (const q of services) {
+    const app = s.apps.find((a) => a.name === probedApp(q)!.app)!;
+    const service = new RegExp(`(withoutExposedPort \\(port: 8080\\)\\s*\\{?\\s*)?withExposedPort \\(port: ${app.port}\\)\\s*\\{?\\s*asService \\(args: \\["/usr/libexec/s2i/run"\\]`).exec(q);
+    t.truthy(service, `${app.name}: the service exposes ${app.port}`);
+    t.is(service?.[1] !== undefined, app.port !== 8080, `${app.name} on ${app.port}: 8080 ${service?.[1] ? "dropped" : "kept"}`);
+  }
+  t.true(services.some((q) => /withoutExposedPort \(port: 8080\)/.test(q)), "some app serves on another port");
   t.true(services.every((q) => q.includes('withExec (args: ["python3","-c",')), "the probe runs Python's urllib");
   t.true(services.every((q) => q.includes('withExec (args: ["/usr/libexec/s2i/assemble"])')), "assemble ran before the service starts");
   t.true(services.some((q) => q.includes('withUser (name: "12345")')));
@@ -98,6 +107,28 @@ test.serial("minimal images run the rendered uwsgi and mod_wsgi Dockerfiles with
   t.is(report.summary.passed, 4);
 });
 
+test.serial("with --extra-ca the Dockerfile flows' RUN lines trust the CA while they run, and the app image keeps none of it", async (t) => {
+  s.engine.answer = healthyAnswers(s.engine, s.apps);
+  await s.session(async () => {
+    const ca = s.sdk.dag.directory().withNewFile("ca.pem", "-----BEGIN CERTIFICATE-----\nfake\n").file("ca.pem");
+    await s.module().test("3.11-minimal", "debian12", ca, false, ["uwsgi-minimal", "mod-wsgi-multistage"]);
+  });
+  const flows = probes().filter((q) => ["uwsgi-minimal", "mod-wsgi-multistage"].includes(probedApp(q)!.app));
+  t.is(flows.length, 2 * RUN_VARIANTS.length);
+  // assemble (a Dockerfile RUN) runs with the CA mounted and named by PIP_CERT...
+  const assembleWithCa =
+    /withMountedFile \(path: "\/run\/s2i-extra-ca\/ca\.pem",source: .*?,owner: "1001:0"\)[\s{]*withEnvVariable \(name: "PIP_CERT",value: "\/run\/s2i-extra-ca\/ca\.pem"\)[\s{]*withEnvVariable \(name: "REQUESTS_CA_BUNDLE"[^)]*\)[\s{]*withEnvVariable \(name: "NODE_EXTRA_CA_CERTS"[^)]*\)[\s{]*withExec \(args: \["\/bin\/sh","-c","\/usr\/libexec\/s2i\/assemble"\]\)/;
+  t.true(flows.every((q) => assembleWithCa.test(q)), "assemble trusts the CA");
+  // ...and every mount is dropped again right after its command: nothing of it reaches the app image.
+  const count = (q: string, re: RegExp) => [...q.matchAll(re)].length;
+  for (const q of flows) {
+    const mounts = count(q, /withMountedFile \(path: "\/run\/s2i-extra-ca\/ca\.pem"/g);
+    t.true(mounts > 0);
+    t.is(count(q, /withoutMount \(path: "\/run\/s2i-extra-ca\/ca\.pem"\)/g), mounts, "the CA is gone from the app image");
+    t.is(count(q, /withoutEnvVariable \(name: "PIP_CERT"\)/g), mounts);
+  }
+});
+
 test.serial("the mod_wsgi flow is skipped, with the reason, when the matrix has no full sibling", async (t) => {
   s.engine.answer = healthyAnswers(s.engine, s.apps);
   const report = await s.session(async () => {
@@ -119,4 +150,5 @@ test.serial("the custom-index app gets the test's package index as PIP_INDEX_URL
   const pypi = s.engine.queries.map((x) => s.engine.expand(x)).find((x) => x.includes('"http.server"'));
   t.truthy(pypi, "the index service was created");
   t.true(pypi!.includes('"test/apps/standalone-custom-pypi-index-pkg"'));
+  t.true(/withoutExposedPort \(port: 8080\)\s*\{?\s*withExposedPort \(port: 8000\)/.test(pypi!), "the index is health-checked on 8000 only");
 });

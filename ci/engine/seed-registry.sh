@@ -4,7 +4,9 @@
 # bookworm-slim resolves to through the engine's mirror config).
 # The image is made here with debootstrap (minbase, docs/man/locales and apt
 # lists removed), imported with podman and pushed over plain HTTP.
-# Skips everything when the registry already has the tag.
+# Skips everything when the registry already has the tag. Otherwise it hands over to
+# seed-bases.sh bookworm (the project's own base image, ci/scripts/base-images.sh);
+# only without that script does it debootstrap an image of its own.
 # Env: S2I_ENGINE_CACHE, S2I_REGISTRY_ADDR, S2I_ENGINE_DEBIAN_MIRROR.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -25,6 +27,13 @@ case "$code" in
   000) die "registry at http://$REGISTRY_ADDR is not reachable (start it with ci/engine/up.sh)" ;;
   *) die "unexpected HTTP $code from http://$REGISTRY_ADDR/v2/library/debian/manifests/bookworm-slim" ;;
 esac
+
+# The project's own base image (ci/scripts/base-images.sh) is what the pipeline needs
+# there anyway: push that (seed-bases.sh makes it when podman lacks it) rather than a
+# second, different bookworm-slim. The code below is the fallback without that script.
+if [[ -x "$here/../scripts/base-images.sh" ]] || podman image exists docker.io/library/debian:bookworm-slim; then
+  exec "$here/seed-bases.sh" bookworm
+fi
 
 tarball="$ENGINE_CACHE/rootfs/debian-bookworm-slim.tar"
 if [[ ! -f "$tarball" ]]; then

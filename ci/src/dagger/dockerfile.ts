@@ -1,4 +1,5 @@
-import { dag, type Container, type Directory } from "@dagger.io/dagger";
+import { dag, type Container, type Directory, type File } from "@dagger.io/dagger";
+import { withExtraCa } from "./s2i.js";
 
 /**
  * A small Dockerfile interpreter for the rendered test Dockerfiles
@@ -106,6 +107,11 @@ export interface InterpretInputs {
   context: Directory;
   /** Plain ARG values that override the Dockerfile's defaults. */
   args?: Record<string, string>;
+  /**
+   * A CA bundle each RUN trusts (pip/requests/npm, as for assemble in the s2i flow),
+   * mounted only while the command runs: the build-time TLS proxy case.
+   */
+  extraCa?: File;
 }
 
 interface Stage {
@@ -159,7 +165,7 @@ export function interpretDockerfile(instructions: Instruction[], inputs: Interpr
         for (const [k, v] of i.vars) need(i).container = need(i).container.withEnvVariable(k, v, { expand: true });
         break;
       case "RUN":
-        need(i).container = need(i).container.withExec(i.args);
+        need(i).container = withExtraCa(need(i).container, inputs.extraCa, (c) => c.withExec(i.args));
         break;
       case "CMD":
         need(i).cmd = i.args;

@@ -28,6 +28,19 @@ for attempt in range(30):
 print(json.dumps({"error": last}))
 `;
 
+/** The port every image EXPOSEs (templates/dockerfile/*.Dockerfile.hbs). */
+export const IMAGE_PORT = 8080;
+
+/**
+ * The container as a service that counts as up once `port` answers. dockerBuild turns the
+ * image's EXPOSE 8080 into an exposed port, and the engine health-checks every exposed port
+ * before a client may run (retrying for 15 minutes): an app on 8085, or the package index
+ * on 8000, would wait for 8080 until then and fail. So only `port` stays exposed.
+ */
+export function servedOn(ctr: Container, port: number): Container {
+  return (port === IMAGE_PORT ? ctr : ctr.withoutExposedPort(IMAGE_PORT)).withExposedPort(port);
+}
+
 /** The app's container as one run variant starts it: that user, that environment. */
 export function variantContainer(app: Container, variant: RunVariant): Container {
   let c = variant.user ? app.withUser(variant.user) : app;
@@ -48,7 +61,7 @@ export interface ProbeOutcome {
  * answer from an earlier run never stands in for this one.
  */
 export async function probeApp(app: SampleApp, appCtr: Container, runCmd: string[], prober: Container, checkLabel: string, runId: string): Promise<ProbeOutcome> {
-  const service = appCtr.withExposedPort(app.port).asService({ args: runCmd, useEntrypoint: true });
+  const service = servedOn(appCtr, app.port).asService({ args: runCmd, useEntrypoint: true });
   const url = `http://${APP_HOST}:${app.port}${app.path}`;
   try {
     const out = await prober
@@ -89,13 +102,18 @@ export async function runLogTail(appCtr: Container, runCmd: string[], seconds = 
 
 /** One line for a report's "got": the error's first line and, for a failed command, its last stderr line. */
 export function errorLine(e: unknown): string {
-  const first = (e instanceof Error ? e.message : String(e)).split("\n")[0];
+  const first = withoutTraceIds(e instanceof Error ? e.message : String(e)).split("\n")[0];
   const last = e instanceof ExecError ? e.stderr.trim().split("\n").pop() : undefined;
   return clip(last ? `${first}: ${last}` : first, 400);
 }
 
 /** A readable text for any error from the engine; an ExecError gives its command's output. */
 export function errorText(e: unknown): string {
-  if (e instanceof ExecError) return [e.message, e.stdout, e.stderr].filter(Boolean).join("\n");
-  return e instanceof Error ? e.message : String(e);
+  if (e instanceof ExecError) return [withoutTraceIds(e.message), e.stdout, e.stderr].filter(Boolean).join("\n");
+  return withoutTraceIds(e instanceof Error ? e.message : String(e));
+}
+
+/** The engine appends " [traceparent:<trace>-<span>]" to an error once per layer it passes. */
+export function withoutTraceIds(message: string): string {
+  return message.replace(/ ?\[traceparent:[0-9a-f]+-[0-9a-f]+\]/g, "");
 }

@@ -1,4 +1,5 @@
 import type { Container, Directory, Service } from "@dagger.io/dagger";
+import { servedOn } from "./probe.js";
 
 /** Where sample apps find the test's own package index: the table's {{pypiIndexUrl}}. */
 export const PYPI_HOST = "pypi";
@@ -48,13 +49,12 @@ with zipfile.ZipFile(os.path.join(out, "simple", project, "%s-%s-py3-none-any.wh
 
 /** A package index serving one project's wheel, run from the image under test (it has Python). */
 export function pypiIndexService(image: Container, project: Directory): Service {
-  return image
+  const index = image
     .withUser("0")
     .withDirectory("/tmp/pkg", project)
     .withExec(["python3", "-c", WHEEL_SCRIPT, "/tmp/pkg", "/tmp/index"])
-    .withWorkdir("/tmp/index")
-    .withExposedPort(PYPI_PORT)
-    .asService({ args: ["python3", "-m", "http.server", String(PYPI_PORT), "--bind", "0.0.0.0"] });
+    .withWorkdir("/tmp/index");
+  return servedOn(index, PYPI_PORT).asService({ args: ["python3", "-m", "http.server", String(PYPI_PORT), "--bind", "0.0.0.0"] });
 }
 
 /** Whether an app's table env asks for the index. */

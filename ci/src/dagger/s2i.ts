@@ -54,17 +54,23 @@ export function runS2iSteps(steps: S2iStep[], inputs: S2iInputs): S2iResult {
           break;
         }
         for (const [host, svc] of Object.entries(inputs.services ?? {})) c = c.withServiceBinding(host, svc);
-        if (inputs.extraCa) {
-          c = c.withMountedFile(EXTRA_CA_PATH, inputs.extraCa, { owner: "1001:0" });
-          for (const v of CA_VARIABLES) c = c.withEnvVariable(v, EXTRA_CA_PATH);
-        }
-        c = c.withExec(s.args, inputs.expectFailure ? { expect: ReturnType.Any } : undefined);
-        if (inputs.extraCa) {
-          for (const v of CA_VARIABLES) c = c.withoutEnvVariable(v);
-          c = c.withoutMount(EXTRA_CA_PATH);
-        }
+        c = withExtraCa(c, inputs.extraCa, (x) => x.withExec(s.args, inputs.expectFailure ? { expect: ReturnType.Any } : undefined));
         break;
     }
   }
   return { container: c, cmd };
+}
+
+/**
+ * Runs `step` with the extra CA bundle (if any) mounted and named by PIP_CERT,
+ * REQUESTS_CA_BUNDLE and NODE_EXTRA_CA_CERTS; afterwards neither the file nor the
+ * variables are left in the container.
+ */
+export function withExtraCa(c: Container, extraCa: File | undefined, step: (c: Container) => Container): Container {
+  if (!extraCa) return step(c);
+  c = c.withMountedFile(EXTRA_CA_PATH, extraCa, { owner: "1001:0" });
+  for (const v of CA_VARIABLES) c = c.withEnvVariable(v, EXTRA_CA_PATH);
+  c = step(c);
+  for (const v of CA_VARIABLES) c = c.withoutEnvVariable(v);
+  return c.withoutMount(EXTRA_CA_PATH);
 }

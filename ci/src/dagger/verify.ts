@@ -166,7 +166,7 @@ function fromTestDockerfile(u: ImageUnderTest, app: SampleApp, kind: "uwsgi" | "
     images.FULL_IMAGE = u.fullSibling.image;
   }
   const context = dag.directory().withDirectory("app-src", u.project.source.directory(app.dir));
-  const built = interpretDockerfile(parseDockerfile(file.content, path), { images, context }, path);
+  const built = interpretDockerfile(parseDockerfile(file.content, path), { images, context, extraCa: u.extraCa }, path);
   return built;
 }
 
