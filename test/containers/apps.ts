@@ -217,7 +217,9 @@ export async function checkApp(check: Check, img: ImageUnderTest, ctx: AppRunCon
     // --layers=false: a fresh assemble every time (no cached result), one committed layer.
     const r = await ctx.builds.use(() => {
       started = performance.now();
-      return podmanBuild({ dir: p.dir, dockerfile: "Dockerfile", tags: [tag], buildArgs: p.buildArgs, extraCa: ctx.extraCa, network: p.network, noCache: true, timeoutMs: 20 * 60_000, layersOff: true });
+      // A build that should succeed gets a second attempt (network hiccups); one expected to fail does not.
+      const attempts = app.expect === "build-fails" ? 1 : 2;
+      return podmanBuild({ dir: p.dir, dockerfile: "Dockerfile", tags: [tag], buildArgs: p.buildArgs, extraCa: ctx.extraCa, network: p.network, noCache: true, timeoutMs: 20 * 60_000, layersOff: true, attempts });
     });
     const exit = r.code === 0 ? 0 : failedStepStatus(r.output);
     if (app.expect === "build-fails") {

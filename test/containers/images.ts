@@ -100,6 +100,12 @@ export interface PodmanBuildOptions {
   /** --layers=false: commit only the final image (no intermediate layers, no cache). */
   layersOff?: boolean;
   timeoutMs?: number;
+  /**
+   * How many times to run a build that fails (default 1). Debian's mirror and PyPI behind the
+   * proxy fail now and then (seen: pip finding no versions of a pinned package once); a real
+   * breakage fails every attempt, and the earlier attempts' output stays in the result.
+   */
+  attempts?: number;
 }
 
 /** `podman build`; returns the result whether it succeeded or not, output = stdout + stderr. */
@@ -111,8 +117,12 @@ export async function podmanBuild(o: PodmanBuildOptions): Promise<RunResult & { 
   if (o.network) args.push("--network", o.network);
   if (o.layersOff) args.push("--layers=false");
   args.push(".");
-  const r = await podman(args, { cwd: o.dir, allowFailure: true, timeoutMs: o.timeoutMs ?? 30 * 60_000 });
-  return { ...r, output: `${r.stdout}\n${r.stderr}` };
+  let earlier = "";
+  for (let attempt = 1; ; attempt++) {
+    const r = await podman(args, { cwd: o.dir, allowFailure: true, timeoutMs: o.timeoutMs ?? 30 * 60_000 });
+    if (r.code === 0 || attempt >= (o.attempts ?? 1)) return { ...r, output: `${earlier}${r.stdout}\n${r.stderr}` };
+    earlier += `--- attempt ${attempt} failed (exit ${r.code}), building again; its last lines: ---\n${r.stderr.trimEnd().split("\n").slice(-8).join("\n")}\n--- attempt ${attempt + 1} ---\n`;
+  }
 }
 
 export interface ImageBuildOptions {
@@ -163,7 +173,7 @@ export async function buildImage(renderer: Renderer, t: Target, opts: ImageBuild
     await writeFiles(files, dir);
     const tag = localTag(t, opts.variant);
     const tags = [tag, ...(opts.readmeTag && !opts.variant ? [readmeTag(t)] : [])];
-    const r = await podmanBuild({ dir, dockerfile: dockerfilePath(t), tags, extraCa: opts.extraCa, noCache: opts.noCache, layersOff: opts.layersOff });
+    const r = await podmanBuild({ dir, dockerfile: dockerfilePath(t), tags, extraCa: opts.extraCa, noCache: opts.noCache, layersOff: opts.layersOff, attempts: 2 });
     if (r.code !== 0) throw new BuildError(`podman build of ${dockerfilePath(t)} (${t.version.key} on ${t.distro.id})`, failedStepStatus(r.output), r.output);
     return { target: t, tag, seconds: r.seconds, output: r.output };
   } finally {
