@@ -91,9 +91,13 @@ fi
 step "5/6 engine container $ENGINE_CONTAINER on $ENGINE_ADDR"
 current_image=$(podman inspect --format '{{.ImageName}}' "$ENGINE_CONTAINER" 2>/dev/null || true)
 state=$(podman inspect --format '{{.State.Status}}' "$ENGINE_CONTAINER" 2>/dev/null || true)
-if [[ "$state" == running && "$current_image" == "$image" ]]; then
+# "running" alone is not enough: when the session that started the engine was ended, its
+# processes are gone but podman's record still says running. Trust it only if the port answers.
+listening() { (exec 3<>"/dev/tcp/127.0.0.1/${ENGINE_ADDR##*:}") 2>/dev/null; }
+if [[ "$state" == running && "$current_image" == "$image" ]] && listening; then
   log "engine already running from $image"
 else
+  [[ "$state" == running ]] && ! listening && state="running in podman's records, but nothing listens on $ENGINE_ADDR"
   if [[ -n "$state" ]]; then
     log "replacing engine container (state=$state, image=$current_image)"
     podman rm -f -t 10 "$ENGINE_CONTAINER" >/dev/null || die "step 5: podman rm $ENGINE_CONTAINER failed"
