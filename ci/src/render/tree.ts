@@ -2,7 +2,6 @@ import { chmod, mkdir, mkdtemp, rename, rm, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { TemplateError } from "../errors.js";
 import type { Target } from "../spec/types.js";
-import { dockerfilePath } from "../spec/select.js";
 import type { RenderedFile, Renderer } from "./render.js";
 
 /**
@@ -49,9 +48,4 @@ export async function writeTree(outDir: string, files: RenderedFile[]): Promise<
   } finally {
     await rm(staging, { recursive: true, force: true });
   }
-}
-
-/** What `generate` prints for a target: the Dockerfile it wrote. */
-export function describeTarget(t: Target): string {
-  return dockerfilePath(t);
 }
