@@ -1,3 +1,8 @@
+/**
+ * Every error the pipeline reports on purpose, and the one exit-code table that every entry
+ * point (the generator CLI, `npm run dagger`, the tests' helpers) uses for them.
+ */
+
 /** Bad input from a user (a flag value, a version/distro pair): one line, names the valid choices. */
 export class UsageError extends Error {
   override name = "UsageError";
@@ -20,4 +25,37 @@ export class SpecError extends Error {
 /** A template that Handlebars could not compile or render: names the template and the line. */
 export class TemplateError extends Error {
   override name = "TemplateError";
+}
+
+/**
+ * A check of an image failed. Its message is the whole verdict: which app on which image,
+ * what was expected and what came back, one failure per line.
+ */
+export class ChecksFailedError extends Error {
+  override name = "ChecksFailedError";
+}
+
+/** No Dagger engine could be reached or brought up: says which step failed and why. */
+export class EngineUnavailableError extends Error {
+  override name = "EngineUnavailableError";
+}
+
+/**
+ * Exit codes, the same for every entry point:
+ *   0 success; 1 a check failed or the run broke; 2 bad input (arguments, spec, template);
+ *   3 no engine. `generate --check` also exits 1 when the tree on disk differs.
+ */
+export const EXIT = { ok: 0, failed: 1, badInput: 2, noEngine: 3 } as const;
+
+/** The exit code for an error, by its type (by name, so errors that crossed an SDK boundary still match). */
+export function exitCodeOf(e: unknown): number {
+  const name = e instanceof Error ? e.name : "";
+  if (name === "UsageError" || name === "SpecError" || name === "TemplateError") return EXIT.badInput;
+  if (name === "EngineUnavailableError") return EXIT.noEngine;
+  return EXIT.failed;
+}
+
+/** The errors a user can act on from their message alone (no stack trace wanted). */
+export function isReported(e: unknown): e is Error {
+  return e instanceof Error && ["UsageError", "SpecError", "TemplateError", "ChecksFailedError", "EngineUnavailableError"].includes(e.name);
 }

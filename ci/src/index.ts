@@ -5,10 +5,10 @@
  * This file only declares the functions and their arguments (their doc comments are the
  * `dagger call --help` text); the work is done by plain functions under dagger/.
  */
-import { argument, func, object, type Container, type Directory, type File, type Secret } from "@dagger.io/dagger";
+import { argument, dag, func, object, type Container, type Directory, type File, type Secret } from "@dagger.io/dagger";
 import { UsageError } from "./errors.js";
 import { renderTree } from "./render/tree.js";
-import { selectOne, selectTargets } from "./spec/select.js";
+import { dockerfilePath, selectOne, selectTargets } from "./spec/select.js";
 import type { Spec, Target } from "./spec/types.js";
 import { matrixRows, matrixTable } from "./matrix.js";
 import { buildImage, extraCaSecret } from "./dagger/build.js";
@@ -57,6 +57,21 @@ export class S2iPython {
     const { spec } = await moduleProject(this.source);
     const rows = matrixRows(spec.targets);
     return json ? JSON.stringify(rows, null, 2) : matrixTable(rows);
+  }
+
+  /** The rendered Dockerfile of one image (chain `contents` to print it, `export --path` to keep it). */
+  @func()
+  async dockerfile(
+    /** Version key, e.g. 3.8, 3.12-minimal. */
+    version: string,
+    /** Distro (default: the version's default distro in specs/versions.yml). */
+    distro?: string,
+  ): Promise<File> {
+    const { spec, renderer } = await moduleProject(this.source);
+    const target = selectOne(spec, version, distro);
+    const path = dockerfilePath(target);
+    const file = renderer.buildContext(target).find((f) => f.path === path)!;
+    return dag.directory().withNewFile(path, file.content).file(path);
   }
 
   /**

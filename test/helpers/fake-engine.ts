@@ -1,43 +1,20 @@
 /**
- * A stand-in for the Dagger engine's GraphQL endpoint, for tests without an engine.
- *
- * The npm SDK sends every awaited chain as one query to http://127.0.0.1:$PORT/query.
- * This server records each query and answers by the chain's last field (the "leaf"):
- * ids for objects passed as arguments, file contents and globs from a folder on disk for
- * `host.directory(...)` chains, the contents given to withNewFile for files written in the
- * chain, and simple defaults for the rest. A test can override any answer or inject an
- * engine error, such as the EXEC_ERROR the SDK turns into an ExecError.
+ * A stand-in for the Dagger engine's GraphQL endpoint, only for what no engine can answer:
+ * that bad input sends no query at all. The npm SDK sends every awaited chain as one query
+ * to http://127.0.0.1:$PORT/query; this server records each one and answers reads of the
+ * checkout (`host.directory(...)` chains: file contents and globs) from disk, ids for
+ * objects, and empty defaults for the rest.
  */
 import { createServer, type Server } from "node:http";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import type { AddressInfo } from "node:net";
 
-/** An engine error, as the engine puts it in a GraphQL error's extensions. */
-export interface EngineError {
-  message: string;
-  extensions?: { _type: "EXEC_ERROR"; cmd: string[]; exitCode: number; stdout: string; stderr: string } | Record<string, unknown>;
-}
-
-export function execError(cmd: string[], stderr: string, exitCode = 1, stdout = ""): EngineError {
-  return { message: `process "${cmd.join(" ")}" did not complete successfully: exit code: ${exitCode}`, extensions: { _type: "EXEC_ERROR", cmd, exitCode, stdout, stderr } };
-}
-
-/** What a test's hook returns: a value, an error, or undefined for the default answer. */
-export type Answer = { value: unknown } | { error: EngineError } | undefined;
-
 export interface FakeEngine {
   port: number;
   token: string;
   /** Every query received, in order. */
   queries: string[];
-  /** Overrides answers; called for every query with its leaf field name. */
-  answer: (query: string, leaf: string) => Answer;
-  /**
-   * The query with every object id it passes replaced by the query that produced that id,
-   * so a test sees the whole chain (an object passed as an argument is sent as its id).
-   */
-  expand(query: string): string;
   reset(): void;
   close(): Promise<void>;
 }
@@ -61,44 +38,25 @@ export function stringArgs(query: string, name: string): string[] {
 
 export async function startFakeEngine(root: string): Promise<FakeEngine> {
   let ids = 0;
-  const idOrigin = new Map<string, string>();
   const engine: FakeEngine = {
     port: 0,
     token: "fake-token",
     queries: [],
-    answer: () => undefined,
-    expand(query: string): string {
-      return query.replace(/"(fake-id-\d+)"/g, (whole, id: string) => {
-        const origin = idOrigin.get(id);
-        return origin === undefined ? whole : ` <<${engine.expand(origin)}>> `;
-      });
-    },
     reset() {
       engine.queries.length = 0;
-      idOrigin.clear();
-      engine.answer = () => undefined;
     },
     close: () => new Promise((res) => server.close(() => res())),
   };
 
-  const defaultAnswer = (query: string, leaf: string): unknown => {
+  const answer = (query: string, leaf: string): unknown => {
     switch (leaf) {
       case "id":
-      case "sync": {
-        const id = `fake-id-${++ids}`;
-        idOrigin.set(id, query);
-        return id;
-      }
+      case "sync":
+        return `fake-id-${++ids}`;
       case "contents":
         return fileContents(root, query);
       case "glob":
         return globFiles(root, query);
-      case "exitCode":
-        return 0;
-      case "publish": {
-        const address = stringArgs(query, "address").pop() ?? "unknown";
-        return `${address}@sha256:${"0123456789abcdef".repeat(4)}`;
-      }
       case "entries":
         return [];
       default:
@@ -113,12 +71,9 @@ export async function startFakeEngine(root: string): Promise<FakeEngine> {
       const { query } = JSON.parse(body) as { query: string };
       const q = query.trim();
       engine.queries.push(q);
-      const leaf = leafOf(q);
       let reply: unknown;
       try {
-        const a = engine.answer(q, leaf);
-        if (a && "error" in a) reply = { data: null, errors: [{ message: a.error.message, path: [leaf], extensions: a.error.extensions }] };
-        else reply = { data: { result: a ? a.value : defaultAnswer(q, leaf) } };
+        reply = { data: { result: answer(q, leafOf(q)) } };
       } catch (e) {
         reply = { data: null, errors: [{ message: `fake engine: ${(e as Error).message}` }] };
       }

@@ -2,7 +2,7 @@ import type { Target } from "../spec/types.js";
 import type { CheckResult } from "../verify/report.js";
 import type { ModuleProject } from "./project.js";
 import { newRunId, planTargets, testTarget, type TestOptions } from "./test.js";
-import { mapPool } from "./verify.js";
+import { mapPool } from "../pool.js";
 
 /**
  * Tests several targets, at most `concurrency` at once, into one list of results. Every
@@ -11,6 +11,6 @@ import { mapPool } from "./verify.js";
 export async function testTargets(project: ModuleProject, targets: Target[], opts: TestOptions, concurrency: number): Promise<CheckResult[]> {
   const plans = planTargets(project, targets, opts);
   const runId = newRunId();
-  const perTarget = await mapPool(targets, Math.max(1, Math.floor(concurrency)), (t) => testTarget(project, t, plans.get(t)!, opts, runId));
+  const perTarget = await mapPool(targets, concurrency, (t) => testTarget(project, t, plans.get(t)!, opts, runId));
   return perTarget.flat();
 }

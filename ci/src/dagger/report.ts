@@ -1,4 +1,5 @@
 import { dag, type Directory } from "@dagger.io/dagger";
+import { ChecksFailedError } from "../errors.js";
 import { passed, reportFiles, summarize, type CheckResult, type Report } from "../verify/report.js";
 
 /** The report as a Directory: results.xml (JUnit), results.json, summary.md. */
@@ -6,14 +7,6 @@ export function reportDirectory(report: Report): Directory {
   let dir = dag.directory();
   for (const [name, content] of Object.entries(reportFiles(report))) dir = dir.withNewFile(name, content);
   return dir;
-}
-
-/**
- * Thrown when a check failed. Its message is the whole verdict: which app on which image,
- * what was expected and what came back, one failure per line.
- */
-export class ChecksFailedError extends Error {
-  override name = "ChecksFailedError";
 }
 
 /** The failure message of a set of results, or undefined when they all passed. */

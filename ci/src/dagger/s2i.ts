@@ -1,9 +1,8 @@
 import { ReturnType, type Container, type Directory, type File, type Service } from "@dagger.io/dagger";
-import { SCRIPTS, type S2iStep } from "../verify/s2i-build.js";
+import { CA_VARIABLES, SCRIPTS, type S2iStep } from "../verify/s2i-build.js";
 
 /** Where an extra CA bundle is mounted while assemble runs (never part of the image). */
 export const EXTRA_CA_PATH = "/run/s2i-extra-ca/ca.pem";
-const CA_VARIABLES = ["PIP_CERT", "REQUESTS_CA_BUNDLE", "NODE_EXTRA_CA_CERTS"];
 
 export interface S2iInputs {
   image: Container;
@@ -26,10 +25,7 @@ export interface S2iResult {
 
 const isAssemble = (s: S2iStep) => s.op === "run" && s.args[0] === `${SCRIPTS}/assemble`;
 
-/**
- * Executes the shared s2i build steps (s2iBuildSteps) as container calls: the same steps
- * the podman tests write as a Dockerfile. Lazy: nothing runs until a leaf is awaited.
- */
+/** Executes the s2i build steps (s2iBuildSteps) as container calls. Lazy: nothing runs until a leaf is awaited. */
 export function runS2iSteps(steps: S2iStep[], inputs: S2iInputs): S2iResult {
   let c = inputs.image;
   let cmd: string[] = [];

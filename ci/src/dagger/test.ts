@@ -1,12 +1,12 @@
 import type { File, Secret } from "@dagger.io/dagger";
 import { UsageError } from "../errors.js";
 import type { Target } from "../spec/types.js";
-import { targetName } from "../spec/select.js";
+import { fullSiblingOf, targetName } from "../spec/select.js";
 import { planChecks, type Check } from "../verify/plan.js";
 import type { CheckResult } from "../verify/report.js";
 import { buildImage } from "./build.js";
 import type { ModuleProject } from "./project.js";
-import { fullSiblingOf, verifyImage } from "./verify.js";
+import { verifyImage } from "./verify.js";
 
 export interface TestOptions {
   /** Only the apps marked smoke: true. */
@@ -46,7 +46,7 @@ export function planTargets(project: ModuleProject, targets: Target[], opts: Tes
 /** Builds one target (and its full sibling when a Dockerfile flow needs it) and runs its checks. */
 export function testTarget(project: ModuleProject, t: Target, checks: Check[], opts: TestOptions, runId: string): Promise<CheckResult[]> {
   const image = buildImage(project.renderer, t, opts.extraCa?.secret);
-  const sibling = fullSiblingOf(project.spec.targets, t);
+  const sibling = fullSiblingOf(project.spec, t);
   return verifyImage(
     {
       project,

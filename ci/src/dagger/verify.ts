@@ -1,17 +1,19 @@
-import { dag, ReturnType, type Container, type File, type Service } from "@dagger.io/dagger";
+import { dag, type Container, type File, type Service } from "@dagger.io/dagger";
+import { mapPool } from "../pool.js";
 import { targetName } from "../spec/select.js";
 import type { SampleApp, Target } from "../spec/types.js";
-import { judgeExpectedFailure, judgePythonVersion, judgeResponse, tail } from "../verify/http-check.js";
+import { judgeExpectedFailure, judgeResponse, tail } from "../verify/http-check.js";
 import { appEnvironment, IMAGE_CHECKS, RUN_VARIANTS, type Check } from "../verify/plan.js";
-import type { CheckResult } from "../verify/report.js";
+import type { CheckResult, Verdict } from "../verify/report.js";
 import { s2iBuildSteps, SCRIPTS } from "../verify/s2i-build.js";
 import { interpretDockerfile, parseDockerfile } from "./dockerfile.js";
+import { checkNoExtraCa, checkPythonVersion, checkUsage, extraCaLeft } from "./image-checks.js";
 import { errorLine, errorText, probeApp, runLogTail, variantContainer } from "./probe.js";
 import type { ModuleProject } from "./project.js";
 import { PYPI_HOST, PYPI_INDEX_URL, pypiIndexService, usesPypiIndex } from "./pypi-index.js";
 import { runS2iSteps } from "./s2i.js";
 
-/** Everything the checks of one image need. */
+/** Everything the checks of one image need: the one definition of "the image under test". */
 export interface ImageUnderTest {
   project: ModuleProject;
   target: Target;
@@ -26,14 +28,33 @@ export interface ImageUnderTest {
 /** How many sample apps of one image are checked at once. */
 const APP_CONCURRENCY = 3;
 
-/** Runs the image checks and every planned app check of one image; never throws for a failed check. */
-export async function verifyImage(u: ImageUnderTest, checks: Check[]): Promise<CheckResult[]> {
-  const imageResults = await Promise.all([checkUsage(u), checkPythonVersion(u)]);
-  const appResults = await mapPool(checks, APP_CONCURRENCY, (c) => timed(u, c.app.name, () => verifyApp(u, c.app)));
-  return [...imageResults, ...appResults];
-}
+/** The name of the check that builds the image itself. */
+export const IMAGE_BUILD = "image build";
 
-type Verdict = Omit<CheckResult, "name" | "image" | "seconds">;
+/**
+ * Builds the image, then runs the image checks and every planned app check; never throws
+ * for a failed check. When the image does not build, that is the one failure reported and
+ * the other checks are listed as not run, with the reason.
+ */
+export async function verifyImage(u: ImageUnderTest, checks: Check[]): Promise<CheckResult[]> {
+  console.error(`[${targetName(u.target)}] building the image, then ${checks.length} app checks`);
+  const build = await timed(u, IMAGE_BUILD, async () => {
+    await u.image.sync();
+    return { outcome: "pass" };
+  });
+  const imageChecks: [string, () => Promise<Verdict>][] = [
+    [IMAGE_CHECKS.usage, () => checkUsage(u.image)],
+    [IMAGE_CHECKS.pythonVersion, () => checkPythonVersion(u.image, u.target.version.version)],
+  ];
+  if (u.extraCa) imageChecks.push([IMAGE_CHECKS.noExtraCa, () => checkNoExtraCa(u.image, u.extraCa!)]);
+  if (build.outcome === "fail") {
+    const notRun = (name: string): CheckResult => ({ name, image: targetName(u.target), outcome: "skip", seconds: 0, reason: "the image did not build" });
+    return [build, ...imageChecks.map(([name]) => notRun(name)), ...checks.map((c) => notRun(c.app.name))];
+  }
+  const imageResults = await Promise.all(imageChecks.map(([name, fn]) => timed(u, name, fn)));
+  const appResults = await mapPool(checks, APP_CONCURRENCY, (c) => timed(u, c.app.name, () => verifyApp(u, c.app)));
+  return [build, ...imageResults, ...appResults];
+}
 
 async function timed(u: ImageUnderTest, name: string, fn: () => Promise<Verdict>): Promise<CheckResult> {
   const started = performance.now();
@@ -43,23 +64,10 @@ async function timed(u: ImageUnderTest, name: string, fn: () => Promise<Verdict>
   } catch (e) {
     v = { outcome: "fail", expected: "the check runs", got: errorLine(e), logTail: tail(errorText(e)) };
   }
-  return { name, image: targetName(u.target), seconds: (performance.now() - started) / 1000, ...v };
-}
-
-function checkUsage(u: ImageUnderTest): Promise<CheckResult> {
-  return timed(u, IMAGE_CHECKS.usage, async () => {
-    const c = u.image.withExec([`${SCRIPTS}/usage`], { expect: ReturnType.Any });
-    const [code, out] = await Promise.all([c.exitCode(), c.combinedOutput()]);
-    return code === 0 ? { outcome: "pass" } : { outcome: "fail", expected: "usage exits 0", got: `exit ${code}`, logTail: tail(out) };
-  });
-}
-
-function checkPythonVersion(u: ImageUnderTest): Promise<CheckResult> {
-  return timed(u, IMAGE_CHECKS.pythonVersion, async () => {
-    const out = await u.image.withExec(["python", "--version"]).combinedOutput();
-    const why = judgePythonVersion(u.target.version.version, out);
-    return why ? { outcome: "fail", expected: `Python ${u.target.version.version}.x`, got: why } : { outcome: "pass" };
-  });
+  const r: CheckResult = { name, image: targetName(u.target), seconds: (performance.now() - started) / 1000, ...v };
+  // One line per finished check: the progress of a long run, on stderr.
+  console.error(`[${r.image}] ${r.outcome.padEnd(4)} ${name} (${r.seconds.toFixed(1)} s)${r.got ? `: ${r.got.slice(0, 160)}` : r.reason ? `: ${r.reason}` : ""}`);
+  return r;
 }
 
 /** The application image of one app, built by the app's flow; or why it cannot be built here. */
@@ -74,6 +82,10 @@ async function verifyApp(u: ImageUnderTest, app: SampleApp): Promise<Verdict> {
     await build.container.sync();
   } catch (e) {
     return { outcome: "fail", expected: "the application builds", got: errorLine(e), logTail: tail(errorText(e)) };
+  }
+  if (u.extraCa) {
+    const left = await extraCaLeft(build.container, u.extraCa);
+    if (left) return { outcome: "fail", expected: "nothing of the extra CA bundle in the application image", got: left };
   }
 
   const runCmd = build.cmd.length ? build.cmd : [`${SCRIPTS}/run`];
@@ -161,33 +173,10 @@ function fromTestDockerfile(u: ImageUnderTest, app: SampleApp, kind: "uwsgi" | "
   if (kind === "mod_wsgi") {
     if (!u.fullSibling) {
       const full = u.target.version.key.replace(/-minimal$/, "");
-      return { skip: `needs the full image ${full} on ${u.target.distro.id}, which specs/matrix.yml does not build` };
+      return { skip: `needs the full image ${full} on ${u.target.distro.id}, which the matrix does not build` };
     }
     images.FULL_IMAGE = u.fullSibling.image;
   }
   const context = dag.directory().withDirectory("app-src", u.project.source.directory(app.dir));
-  const built = interpretDockerfile(parseDockerfile(file.content, path), { images, context, extraCa: u.extraCa }, path);
-  return built;
+  return interpretDockerfile(parseDockerfile(file.content, path), { images, context, extraCa: u.extraCa }, path);
 }
-
-/** The full target of a minimal one (same Python, same distro), if the matrix has it. */
-export function fullSiblingOf(targets: Target[], t: Target): Target | undefined {
-  if (!t.version.minimal) return undefined;
-  const key = t.version.key.replace(/-minimal$/, "");
-  return targets.find((o) => o.version.key === key && o.distro.id === t.distro.id);
-}
-
-/** Runs fn over items with at most `limit` running at once; results keep the items' order. */
-export async function mapPool<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await fn(items[i]);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
-  return results;
-}
-

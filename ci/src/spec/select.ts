@@ -11,6 +11,12 @@ export function targetName(t: Target): string {
   return `${t.version.key} on ${t.distro.id}`;
 }
 
+/** The full target of a minimal one (same Python, same distro), if the matrix has it. */
+export function fullSiblingOf(spec: Spec, t: Target): Target | undefined {
+  if (!t.version.minimal) return undefined;
+  return spec.targets.find((o) => !o.version.minimal && o.version.version === t.version.version && o.distro.id === t.distro.id);
+}
+
 /** Dockerfile path inside the rendered tree, e.g. "3.8/Dockerfile.rhel8". */
 export function dockerfilePath(t: Target): string {
   return `${t.version.key}/Dockerfile.${t.distro.dockerfile}`;

@@ -1,3 +1,4 @@
+import { targetName } from "../spec/select.js";
 import type { ImageKind, SampleApp, Target } from "../spec/types.js";
 
 /** One sample-app check to run against one image. */
@@ -28,6 +29,7 @@ export const RUN_VARIANTS: readonly RunVariant[] = [
 export const IMAGE_CHECKS = {
   usage: "usage exits 0",
   pythonVersion: "python --version",
+  noExtraCa: "no extra CA in the image",
 } as const;
 
 export function imageKind(t: Target): ImageKind {
@@ -48,7 +50,7 @@ export function planChecks(t: Target, apps: SampleApp[], opts: PlanOptions = {})
     .filter((a) => a.images.includes(kind))
     .filter((a) => !opts.smoke || a.smoke)
     .filter((a) => !opts.only || opts.only.includes(a.name))
-    .map((app) => ({ app, target: t, image: `${t.version.key} on ${t.distro.id}` }));
+    .map((app) => ({ app, target: t, image: targetName(t) }));
 }
 
 /** The app's build-time environment: its .s2i/environment, then the table's env with placeholders filled. */

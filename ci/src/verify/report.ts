@@ -1,7 +1,7 @@
 /**
  * Results of a verification run and the three ways they are written: JUnit XML (for CI
  * test tabs), JSON (for machines) and a Markdown summary (app × image, pass/fail, seconds).
- * The Dagger `test` function and the podman tests both write their results with this code.
+ * The Dagger `test` function writes them; the tests read results.json back.
  */
 export type Outcome = "pass" | "fail" | "skip";
 
@@ -19,6 +19,9 @@ export interface CheckResult {
   /** For skips: why. */
   reason?: string;
 }
+
+/** A check's verdict, before it is named and timed. */
+export type Verdict = Omit<CheckResult, "name" | "image" | "seconds">;
 
 export interface Report {
   started: string;

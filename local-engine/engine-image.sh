@@ -53,7 +53,7 @@ fi
 bindir=$(current_bin_dir)
 version=$(basename "$bindir")
 for f in dagger-engine dagger-init dnsname dial-stdio dagger cni/bridge cni/loopback cni/firewall cni/host-local; do
-  [[ -x "$bindir/$f" ]] || die "missing binary $bindir/$f; run ci/engine/build-binaries.sh"
+  [[ -x "$bindir/$f" ]] || die "missing binary $bindir/$f; run local-engine/build-binaries.sh"
 done
 
 # ---- files we add ---------------------------------------------------------

@@ -8,7 +8,7 @@
 //
 // The engine is taken from $_EXPERIMENTAL_DAGGER_RUNNER_HOST, else the
 // address linked in with -X main.defaultRunnerHost.
-// Written for the s2i-python project (ci/engine); built by build-binaries.sh.
+// Written for the s2i-python project (local-engine/); built by build-binaries.sh.
 package main
 
 import (
@@ -138,7 +138,7 @@ func probe(host string) error {
 	}
 	c, err := net.DialTimeout(network, addr, 5*time.Second)
 	if err != nil {
-		return fmt.Errorf("no dagger engine at %s (%v); start it with ci/engine/up.sh", host, err)
+		return fmt.Errorf("no dagger engine at %s (%v); start it with local-engine/up.sh", host, err)
 	}
 	return c.Close()
 }

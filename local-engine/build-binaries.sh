@@ -22,8 +22,10 @@ mkdir -p "$ENGINE_CACHE/bin" "$ENGINE_CACHE/src"
 
 go_ver=$(go env GOVERSION)
 build_tags="dfexcludepatterns,dfparents"
-# What a cached build depends on besides the dagger version.
-recipe_key="go=$go_ver tags=$build_tags cni=$ENGINE_CNI_VERSION recipe=5 lite=$(sha256sum "$here/dagger-lite/main.go" | cut -c1-12)"
+# What a cached build depends on besides the dagger version. dagger-lite has a key of its
+# own: a change to it rebuilds only it, from the cached wrapper module.
+recipe_key="go=$go_ver tags=$build_tags cni=$ENGINE_CNI_VERSION recipe=5"
+lite_key=$(sha256sum "$here/dagger-lite/main.go" | cut -c1-12)
 
 # Module path -> output name inside the bin dir (names the engine image uses).
 declare -A outputs=(
@@ -35,7 +37,20 @@ declare -A outputs=(
 )
 cni_pkgs=(main/bridge main/loopback meta/firewall ipam/host-local)
 
-is_complete() { [[ -f "$1/.complete" && "$(cat "$1/.complete")" == "$recipe_key" ]]; }
+is_complete() { [[ -f "$1/.complete" && "$(cat "$1/.complete")" == "$recipe_key"* ]]; }
+
+# Builds dagger-lite into $2 from the wrapper module in $1.
+build_lite() {
+  mkdir -p "$1/cmd/dagger-lite"
+  cp "$here/dagger-lite/main.go" "$1/cmd/dagger-lite/main.go"
+  (
+    cd "$1"
+    go build -mod=mod -p 2 -trimpath -tags "$build_tags" \
+      -ldflags "-s -w -X github.com/dagger/dagger/engine.Version=$version -X github.com/dagger/dagger/engine.Tag=$version -X main.defaultRunnerHost=$ENGINE_ADDR" \
+      -o "$2/dagger-lite" ./cmd/dagger-lite
+  ) || die "go build of dagger-lite failed (wrapper module: $1)"
+  echo "$lite_key" >"$2/.lite"
+}
 
 finish() {
   local v=$1
@@ -56,6 +71,11 @@ version=""
 for v in $ENGINE_VERSIONS; do
   if [[ "${S2I_ENGINE_REBUILD:-0}" != 1 ]] && is_complete "$ENGINE_CACHE/bin/$v"; then
     log "cache hit: $ENGINE_CACHE/bin/$v"
+    if [[ -e "$ENGINE_CACHE/bin/$v/dagger-lite" && "$(cat "$ENGINE_CACHE/bin/$v/.lite" 2>/dev/null)" != "$lite_key" ]]; then
+      log "dagger-lite changed: rebuilding it"
+      version=$v
+      build_lite "$ENGINE_CACHE/src/$v" "$ENGINE_CACHE/bin/$v"
+    fi
     finish "$v"
   fi
   log "asking the Go proxy for github.com/dagger/dagger@$v"
@@ -129,7 +149,7 @@ go 1.22
 EOF
 cat >"$src/distconsts/values.go" <<'EOF'
 // Package distconsts: values shared by the dagger CLI and engine, written for
-// the s2i-python local engine build (see ci/engine/build-binaries.sh).
+// the s2i-python local engine build (see local-engine/build-binaries.sh).
 package distconsts
 
 // Where things live inside the engine container.
@@ -279,14 +299,7 @@ log "dagger binaries built in $(( $(date +%s) - tb ))s"
 
 if ((full_cli == 0)); then
   log "the full dagger CLI cannot be built (missing: ${missing_mods[*]}); building dagger-lite (session/run/version) as bin/dagger"
-  mkdir -p "$src/cmd/dagger-lite"
-  cp "$here/dagger-lite/main.go" "$src/cmd/dagger-lite/main.go"
-  (
-    cd "$src"
-    go build -mod=mod -p 2 -trimpath -tags "$build_tags" \
-      -ldflags "-s -w -X github.com/dagger/dagger/engine.Version=$version -X github.com/dagger/dagger/engine.Tag=$version -X main.defaultRunnerHost=$ENGINE_ADDR" \
-      -o "$bin.tmp/dagger-lite" ./cmd/dagger-lite
-  ) || die "go build of dagger-lite failed (wrapper module: $src)"
+  build_lite "$src" "$bin.tmp"
   ln -sfn dagger-lite "$bin.tmp/dagger"
 fi
 

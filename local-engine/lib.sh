@@ -1,4 +1,4 @@
-# Shared settings and helpers for the ci/engine scripts. Sourced, not run.
+# Shared settings and helpers for the local-engine scripts. Sourced, not run.
 # shellcheck shell=bash disable=SC2034
 
 ENGINE_CACHE=${S2I_ENGINE_CACHE:-/var/cache/s2i-python/engine}
@@ -20,6 +20,6 @@ need() { command -v "$1" >/dev/null 2>&1 || die "required command '$1' not found
 # Directory with the built binaries of the version chosen by build-binaries.sh.
 current_bin_dir() {
   local d="$ENGINE_CACHE/bin/current"
-  [[ -e "$d/.complete" ]] || die "no built binaries under $d; run ci/engine/build-binaries.sh first"
+  [[ -e "$d/.complete" ]] || die "no built binaries under $d; run local-engine/build-binaries.sh first"
   readlink -f "$d"
 }

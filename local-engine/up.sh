@@ -1,47 +1,48 @@
 #!/usr/bin/env bash
-# Start the local registry and the Dagger engine container; print the env a
-# client needs. Usage:  eval "$(ci/engine/up.sh)"
+# Bring up everything a Dagger call needs on this machine and print the client env:
+#   eval "$(local-engine/up.sh)"
 #
-# Steps (each cached / idempotent): 1 binaries, 2 engine image, 3 registry on
-# $REGISTRY_ADDR (Debian's docker-registry, own config and storage under the
-# cache dir), 4 seed debian:bookworm-slim into it, 5 engine container
-# (privileged, host network, state volume) on $ENGINE_ADDR, 6 a session
-# round trip through the engine.
-# --registry-only: steps 3 and 4 only.
-# Env: see lib.sh (S2I_ENGINE_CACHE, S2I_ENGINE_ADDR, S2I_REGISTRY_ADDR, ...).
+# Steps (each cached and idempotent; one log line each): 0 host packages (setup-host.sh),
+# 1 engine binaries (build-binaries.sh), 2 engine image (engine-image.sh), 3 registry on
+# $REGISTRY_ADDR (Debian's docker-registry, own config and storage under the cache dir),
+# 4 Debian base images into it (base-images.sh), 5 engine container (privileged, host
+# network, state volume) on $ENGINE_ADDR, 6 a session round trip through the engine.
+# Two runs at once wait for each other. Env: see lib.sh.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=lib.sh
 . "$here/lib.sh"
+[[ $(id -u) == 0 ]] || die "must run as root (packages, debootstrap and a privileged engine container)"
+mkdir -p "$ENGINE_CACHE"
+# One run at a time. flock -o keeps the lock out of the registry and engine processes
+# started below, which outlive this script.
+if [[ -z ${S2I_UP_LOCKED:-} ]]; then
+  S2I_UP_LOCKED=1 exec flock -o "$ENGINE_CACHE/up.lock" "$0" "$@"
+fi
+
+step() { log "step $1"; }
+t_all=$(date +%s)
+
+step "0/6 host packages"
+"$here/setup-host.sh" >&2 || die "step 0 (setup-host.sh) failed, see messages above"
 need podman; need curl
-[[ $(id -u) == 0 ]] || die "must run as root (the engine container is privileged)"
-[[ -f /etc/containers/containers.conf ]] ||
-  die "/etc/containers/containers.conf is missing; podman here needs runtime = \"runc\" and default_ulimits (see /work/shared/docs/ENVIRONMENT.md)"
 
 run_dir="$ENGINE_CACHE/run"
 mkdir -p "$run_dir" "$ENGINE_CACHE/registry/data"
-t_all=$(date +%s)
 
-step() { log "step $1"; }
+step "1/6 engine binaries (a first build takes 10-15 min)"
+"$here/build-binaries.sh" >"$run_dir/binaries.env" || die "step 1 (build-binaries.sh) failed, see messages above"
+bindir=$(current_bin_dir)
 
-registry_only=0
-[[ "${1:-}" == "--registry-only" ]] && registry_only=1
-
-if ((!registry_only)); then
-  step "1/6 binaries"
-  "$here/build-binaries.sh" >"$run_dir/binaries.env" || die "step 1 (build-binaries.sh) failed, see messages above"
-  bindir=$(current_bin_dir)
-
-  step "2/6 engine image"
-  img_out=$("$here/engine-image.sh") || die "step 2 (engine-image.sh) failed, see messages above"
-  image=${img_out#ENGINE_IMAGE=}
-fi
+step "2/6 engine image"
+img_out=$("$here/engine-image.sh") || die "step 2 (engine-image.sh) failed, see messages above"
+image=${img_out#ENGINE_IMAGE=}
 
 step "3/6 registry on $REGISTRY_ADDR"
 need docker-registry "apt-get install docker-registry"
 reg_cfg="$ENGINE_CACHE/registry/config.yml"
 cat >"$reg_cfg.new" <<EOF
-# s2i-python local registry (written by ci/engine/up.sh)
+# s2i-python local registry (written by local-engine/up.sh)
 version: 0.1
 log:
   level: warn
@@ -66,7 +67,7 @@ reg_running() {
 if reg_running; then
   log "registry already running (pid $(cat "$reg_pid_file"))"
 elif curl -s -D - -o /dev/null "http://$REGISTRY_ADDR/v2/" 2>/dev/null | grep -qi '^docker-distribution-api-version: registry/2'; then
-  # e.g. ci/scripts/local-registry.sh started one: any registry v2 will do.
+  # Any registry v2 will do.
   log "a registry we did not start already answers on $REGISTRY_ADDR; using it (down.sh will leave it alone)"
 else
   if curl -s -o /dev/null "http://$REGISTRY_ADDR/v2/"; then
@@ -80,13 +81,8 @@ else
   log "registry started (pid $(cat "$reg_pid_file"), storage $ENGINE_CACHE/registry/data)"
 fi
 
-step "4/6 seed images"
-"$here/seed-registry.sh" || die "step 4 (seed-registry.sh) failed, see messages above"
-
-if ((registry_only)); then
-  log "registry ready on http://$REGISTRY_ADDR (--registry-only: engine not started)"
-  exit 0
-fi
+step "4/6 Debian base images in the registry"
+"$here/base-images.sh" all || die "step 4 (base-images.sh) failed, see messages above"
 
 step "5/6 engine container $ENGINE_CONTAINER on $ENGINE_ADDR"
 current_image=$(podman inspect --format '{{.ImageName}}' "$ENGINE_CONTAINER" 2>/dev/null || true)

@@ -1,16 +1,24 @@
 #!/usr/bin/env bash
-# Build the Debian "-slim" base images locally (no container registry is reachable here)
-# and tag them under the names the Dockerfiles use, so FROM resolves without a pull.
+# The Debian "-slim" base images, made here (no container registry is reachable) and put
+# into the engine's mirror registry, so that the rendered Dockerfiles'
+# `FROM docker.io/library/debian:<suite>-slim` resolves through the engine's docker.io mirror.
 #   usage: base-images.sh [bookworm|trixie|all]     (default: all)
-# Env: S2I_CACHE_DIR (default /var/cache/s2i-python), DEBIAN_MIRROR (default: apt's mirror).
-# To rebuild: podman rmi the image and delete ${S2I_CACHE_DIR}/base/<suite>.tar.
+# A suite already in the registry costs one HTTP request. Otherwise its root file system
+# is made with debootstrap (cached as a tarball), imported into podman under a local name
+# (localhost/s2i-python-base/debian:<suite>-slim; never under an official name), pushed
+# as $REGISTRY_ADDR/library/debian:<suite>-slim, and the local name removed again.
+# Env: S2I_CACHE_DIR (default /var/cache/s2i-python), DEBIAN_MIRROR (default: apt's mirror),
+#      S2I_REGISTRY_ADDR (see lib.sh). To rebuild a suite: delete ${S2I_CACHE_DIR}/base/<suite>.tar
+#      and its tag from the registry (or the registry's storage).
 set -euo pipefail
-
-log() { echo "base-images: $*"; }
-die() { echo "base-images: ERROR: $*" >&2; exit 1; }
+here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=lib.sh
+. "$here/lib.sh"
 
 [[ ${EUID} -eq 0 ]] || die "run as root (debootstrap needs it)"
-command -v debootstrap >/dev/null || die "debootstrap missing: run ci/scripts/setup-podman.sh first"
+need debootstrap "run local-engine/setup-host.sh"
+need podman "run local-engine/setup-host.sh"
+need curl
 
 case "${1:-all}" in
   bookworm | trixie) suites=("$1") ;;
@@ -20,6 +28,14 @@ esac
 
 cache_dir="${S2I_CACHE_DIR:-/var/cache/s2i-python}/base"
 mkdir -p "${cache_dir}"
+curl -s -o /dev/null "http://$REGISTRY_ADDR/v2/" || die "registry at http://$REGISTRY_ADDR is not reachable (local-engine/up.sh starts it)"
+
+# HTTP status of a tag in the registry: 200 when it is there.
+tag_status() {
+  curl -s -o /dev/null -w '%{http_code}' \
+    -H 'Accept: application/vnd.oci.image.index.v1+json, application/vnd.docker.distribution.manifest.list.v2+json, application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json' \
+    "http://$REGISTRY_ADDR/v2/library/debian/manifests/$1-slim" || true
+}
 
 # The Debian mirror apt uses on this host: only it is reachable, so debootstrap and the
 # image's own apt must use it too. Read deb822 "URIs:" lines and one-line "deb URL" entries.
@@ -51,8 +67,6 @@ https_proxy_url="${apt_https_proxy:-${https_proxy:-${HTTPS_PROXY:-}}}"
 [[ ${https_proxy_url} == DIRECT ]] && https_proxy_url=""
 if [[ -n ${http_proxy_url} ]]; then export http_proxy="${http_proxy_url}"; fi
 if [[ -n ${https_proxy_url} ]]; then export https_proxy="${https_proxy_url}"; fi
-
-log "mirror ${mirror}, security ${security}, proxy ${http_proxy_url:-none}"
 
 # Turn a debootstrap tree into what Debian's -slim images are.
 slim_rootfs() {
@@ -114,8 +128,8 @@ EOF
   printf '#!/bin/sh\nexit 101\n' >"${root}/usr/sbin/policy-rc.d"
   chmod 0755 "${root}/usr/sbin/policy-rc.d"
 
-  # Host details and build leftovers do not belong in an image; podman supplies
-  # /dev, resolv.conf and hostname at run time.
+  # Host details and build leftovers do not belong in an image; the runtime supplies
+  # /dev, resolv.conf and hostname.
   rm -rf "${root:?}"/var/lib/apt/lists/* "${root}"/var/cache/apt/* "${root}"/var/cache/debconf/*-old \
     "${root:?}"/var/lib/dpkg/*-old "${root:?}"/tmp/* "${root:?}"/var/tmp/* "${root:?}"/dev/* "${root}/debootstrap"
   mkdir -p "${root}/var/lib/apt/lists/partial" "${root}/var/cache/apt/archives/partial"
@@ -139,18 +153,15 @@ trap drop_root EXIT
 build_tarball() {
   local suite=$1 tarball=$2
   root=$(mktemp -d "${cache_dir}/${suite}.rootfs.XXXXXX")
-
-  log "${suite}: debootstrap --variant=minbase (about 30 s)"
+  log "${suite}: debootstrap --variant=minbase from ${mirror} (about 30 s)"
   if ! debootstrap --variant=minbase --components=main \
     --keyring=/usr/share/keyrings/debian-archive-keyring.gpg \
     "${suite}" "${root}" "${mirror}" >"${cache_dir}/${suite}.debootstrap.log" 2>&1; then
     tail -n 20 "${cache_dir}/${suite}.debootstrap.log" >&2
     die "${suite}: debootstrap failed (log: ${cache_dir}/${suite}.debootstrap.log)"
   fi
-  log "${suite}: debootstrap tree $(du -sh "${root}" | cut -f1); slimming"
   slim_rootfs "${root}" "${suite}"
   log "${suite}: slim tree $(du -sh "${root}" | cut -f1)"
-
   tar --numeric-owner --xattrs -C "${root}" -cf "${tarball}.part" .
   mv -f "${tarball}.part" "${tarball}"
   drop_root
@@ -158,23 +169,21 @@ build_tarball() {
 
 for suite in "${suites[@]}"; do
   SECONDS=0
-  image="docker.io/library/debian:${suite}-slim"
-  tarball="${cache_dir}/${suite}.tar"
-
+  ref="$REGISTRY_ADDR/library/debian:${suite}-slim"
   # One build per suite at a time, even if two jobs run this script together.
   exec {lock}>"${cache_dir}/${suite}.lock"
   flock "${lock}"
-
-  if podman image exists "${image}"; then
-    log "${suite}: ${image} already present"
+  if [[ $(tag_status "${suite}") == 200 ]]; then
+    log "${suite}: ${ref} is in the registry"
   else
-    if [[ -f ${tarball} ]]; then
-      log "${suite}: importing cached ${tarball}"
-    else
-      build_tarball "${suite}" "${tarball}"
-    fi
-    podman import -q --change 'CMD ["bash"]' "${tarball}" "${image}" >/dev/null
-    log "${suite}: ${image} ready ($(podman image inspect --format '{{.Size}}' "${image}" | numfmt --to=si)B) in ${SECONDS}s"
+    tarball="${cache_dir}/${suite}.tar"
+    [[ -f ${tarball} ]] || build_tarball "${suite}" "${tarball}"
+    local_name="localhost/s2i-python-base/debian:${suite}-slim"
+    podman import -q --change 'CMD ["bash"]' "${tarball}" "${local_name}" >/dev/null || die "podman import of ${tarball} failed"
+    podman push -q --tls-verify=false "${local_name}" "docker://${ref}" || die "podman push to ${ref} failed"
+    podman rmi -f "${local_name}" >/dev/null 2>&1 || true
+    [[ $(tag_status "${suite}") == 200 ]] || die "after the push, ${ref} is not in the registry"
+    log "${suite}: pushed ${ref} in ${SECONDS}s"
   fi
   exec {lock}>&-
 done

@@ -1,0 +1,60 @@
+/**
+ * Runs `npm run dagger -- call ...`, the README's own words, as a user would, and reads the
+ * report a `test` call exported. Engine-backed tests use nothing else to reach an image:
+ * every container check runs through the module's functions on a real engine.
+ */
+import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { CheckResult, Report } from "../../ci/src/verify/report.js";
+import { projectRoot } from "./project.js";
+
+export interface CallResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+  seconds: number;
+}
+
+/** The host's CA bundle: PyPI and npm are reached through a TLS-inspecting proxy here. */
+export const HOST_CA = "/etc/ssl/certs/ca-certificates.crt";
+
+/**
+ * `npm run dagger -- call <words>`; its progress lines (stderr) are passed through live,
+ * prefixed with `label`, so a long run shows what it is doing.
+ */
+export function daggerCall(words: string[], label = words[0]): Promise<CallResult> {
+  const started = performance.now();
+  return new Promise((resolve, reject) => {
+    const child = spawn("npm", ["run", "--silent", "dagger", "--", "call", ...words], { cwd: projectRoot, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    let partial = "";
+    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on("data", (d: Buffer) => {
+      stderr += d.toString();
+      const lines = (partial + d.toString()).split("\n");
+      partial = lines.pop() ?? "";
+      // The module's own progress lines name their image already.
+      for (const l of lines) process.stderr.write(l.startsWith("[") && !l.startsWith("[dagger]") ? `  ${l}\n` : `  [${label}] ${l}\n`);
+    });
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code: code ?? 1, stdout, stderr, seconds: (performance.now() - started) / 1000 }));
+  });
+}
+
+/** A call's outcome in one block, for an assertion message. */
+export function explainCall(r: CallResult): string {
+  return `exit ${r.code} after ${r.seconds.toFixed(0)} s\n--- stdout ---\n${r.stdout.slice(-3000)}\n--- stderr (last lines) ---\n${r.stderr.split("\n").slice(-30).join("\n")}`;
+}
+
+export function readReport(dir: string): Report {
+  return JSON.parse(readFileSync(join(projectRoot, dir, "results.json"), "utf8")) as Report;
+}
+
+/** One line of a check's result, as the tests print them. */
+export function resultLine(r: CheckResult): string {
+  const mark = r.outcome === "pass" ? "PASS" : r.outcome === "fail" ? "FAIL" : "SKIP";
+  const why = r.outcome === "fail" ? `: expected ${r.expected}; got ${r.got}` : r.outcome === "skip" ? `: ${r.reason}` : "";
+  return `${mark} ${r.name} on ${r.image} (${r.seconds.toFixed(1)} s)${why}`;
+}
