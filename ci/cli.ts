@@ -10,8 +10,8 @@ import { SpecError, TemplateError, UsageError } from "./src/errors.js";
 import { loadProject } from "./src/project.js";
 import { renderTree, writeTree } from "./src/render/tree.js";
 import { FsSource } from "./src/source.js";
-import { dockerfilePath, selectTargets } from "./src/spec/select.js";
-import { matrixRows, matrixTable } from "./src/matrix.js";
+import { dockerfilePath, selectTargets } from "./src/matrix/select.js";
+import { matrixRows, matrixTable } from "./src/matrix/table.js";
 
 const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 

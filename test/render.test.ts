@@ -7,7 +7,7 @@ import { promisify } from "node:util";
 import { TemplateError } from "../ci/src/errors.js";
 import { loadProject } from "../ci/src/project.js";
 import { renderTree } from "../ci/src/render/tree.js";
-import { selectOne } from "../ci/src/spec/select.js";
+import { selectOne } from "../ci/src/matrix/select.js";
 import { dockerfileFacts } from "./helpers/dockerfile-facts.js";
 import { OverlaySource } from "./helpers/overlay-source.js";
 import { project } from "./helpers/project.js";

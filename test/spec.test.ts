@@ -2,8 +2,9 @@ import test from "ava";
 import { readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { SpecError, UsageError } from "../ci/src/errors.js";
-import { loadSpec, loadSampleApps } from "../ci/src/spec/load.js";
-import { selectOne, selectTargets } from "../ci/src/spec/select.js";
+import { loadSpec } from "../ci/src/matrix/load.js";
+import { loadSampleApps } from "../ci/src/verify/apps.js";
+import { selectOne, selectTargets } from "../ci/src/matrix/select.js";
 import { OverlaySource } from "./helpers/overlay-source.js";
 import { project, projectRoot } from "./helpers/project.js";
 

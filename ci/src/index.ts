@@ -8,11 +8,11 @@
 import { argument, dag, func, object, type Container, type Directory, type File, type Secret } from "@dagger.io/dagger";
 import { UsageError } from "./errors.js";
 import { renderTree } from "./render/tree.js";
-import { dockerfilePath, selectOne, selectTargets } from "./spec/select.js";
-import type { Spec, Target } from "./spec/types.js";
-import { matrixRows, matrixTable } from "./matrix.js";
+import { dockerfilePath, selectOne, selectTargets } from "./matrix/select.js";
+import type { Spec, Target } from "./matrix/types.js";
+import { matrixRows, matrixTable } from "./matrix/table.js";
 import { buildImage, extraCaSecret } from "./dagger/build.js";
-import { filesToDirectory } from "./dagger/context.js";
+import { filesToDirectory } from "./dagger/files.js";
 import { testTargets } from "./dagger/matrix-run.js";
 import { moduleProject } from "./dagger/project.js";
 import { checkPublishArgs, defaultTags, publishTags } from "./dagger/publish.js";

@@ -4,8 +4,8 @@
 import test from "ava";
 import { IMAGE_CHECKS, planChecks } from "../../ci/src/verify/plan.js";
 import { IMAGE_BUILD } from "../../ci/src/dagger/verify.js";
-import { targetName } from "../../ci/src/spec/select.js";
-import { loadSampleApps } from "../../ci/src/spec/load.js";
+import { targetName } from "../../ci/src/matrix/select.js";
+import { loadSampleApps } from "../../ci/src/verify/apps.js";
 import { FsSource } from "../../ci/src/source.js";
 import { daggerCall, explainCall, HOST_CA, readReport, resultLine } from "../helpers/dagger-call.js";
 import { project, projectRoot } from "../helpers/project.js";

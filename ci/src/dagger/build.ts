@@ -1,8 +1,8 @@
 import { dag, type Container, type File, type Secret } from "@dagger.io/dagger";
 import type { Renderer } from "../render/render.js";
-import { dockerfilePath } from "../spec/select.js";
-import type { Target } from "../spec/types.js";
-import { filesToDirectory } from "./context.js";
+import { dockerfilePath } from "../matrix/select.js";
+import type { Target } from "../matrix/types.js";
+import { filesToDirectory } from "./files.js";
 
 /** The build secret a Dockerfile mounts with `RUN --mount=type=secret,id=extra-ca`. */
 export const EXTRA_CA_SECRET = "extra-ca";

@@ -1,4 +1,4 @@
-import type { Target } from "../spec/types.js";
+import type { Target } from "../matrix/types.js";
 import type { CheckResult } from "../verify/report.js";
 import type { ModuleProject } from "./project.js";
 import { newRunId, planTargets, testTarget, type TestOptions } from "./test.js";

@@ -1,7 +1,7 @@
 import { ExecError, ReturnType, type Container } from "@dagger.io/dagger";
 import type { RunVariant } from "../verify/plan.js";
 import { clip, tail, type ProbeResponse } from "../verify/http-check.js";
-import type { SampleApp } from "../spec/types.js";
+import type { SampleApp } from "../verify/apps.js";
 
 /** The host name the app's service is bound under in the probe container. */
 export const APP_HOST = "app";

@@ -1,6 +1,6 @@
 import type { Container, Secret } from "@dagger.io/dagger";
 import { UsageError } from "../errors.js";
-import type { Target } from "../spec/types.js";
+import type { Target } from "../matrix/types.js";
 
 const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 const SHA = /^[0-9a-f]{7,40}$/;

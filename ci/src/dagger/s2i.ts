@@ -6,8 +6,8 @@ export const EXTRA_CA_PATH = "/run/s2i-extra-ca/ca.pem";
 
 export interface S2iInputs {
   image: Container;
-  /** The application sources (copied to /tmp/src owned by 1001:0). */
-  sources: Directory;
+  /** The application's files (copied to /tmp/src owned by 1001:0). */
+  app: Directory;
   /** A CA bundle that pip, requests and npm trust during assemble only. */
   extraCa?: File;
   /** Services assemble may reach (the test's package index), by host name. */
@@ -35,7 +35,7 @@ export function runS2iSteps(steps: S2iStep[], inputs: S2iInputs): S2iResult {
         c = c.withUser(s.user);
         break;
       case "copySources":
-        c = c.withDirectory(s.dest, inputs.sources, { owner: "1001:0" });
+        c = c.withDirectory(s.dest, inputs.app, { owner: "1001:0" });
         break;
       case "env":
         c = c.withEnvVariable(s.name, s.value);

@@ -1,7 +1,7 @@
 import type { File, Secret } from "@dagger.io/dagger";
 import { UsageError } from "../errors.js";
-import type { Target } from "../spec/types.js";
-import { fullSiblingOf, targetName } from "../spec/select.js";
+import type { Target } from "../matrix/types.js";
+import { fullSiblingOf, targetName } from "../matrix/select.js";
 import { planChecks, type Check } from "../verify/plan.js";
 import type { CheckResult } from "../verify/report.js";
 import { buildImage } from "./build.js";

@@ -1,7 +1,8 @@
 import { dag, type Container, type File, type Service } from "@dagger.io/dagger";
 import { mapPool } from "../pool.js";
-import { targetName } from "../spec/select.js";
-import type { SampleApp, Target } from "../spec/types.js";
+import { targetName } from "../matrix/select.js";
+import type { Target } from "../matrix/types.js";
+import type { SampleApp } from "../verify/apps.js";
 import { judgeExpectedFailure, judgeResponse, tail } from "../verify/http-check.js";
 import { appEnvironment, IMAGE_CHECKS, RUN_VARIANTS, type Check } from "../verify/plan.js";
 import type { CheckResult, Verdict } from "../verify/report.js";
@@ -114,7 +115,7 @@ async function verifyApp(u: ImageUnderTest, app: SampleApp): Promise<Verdict> {
 async function verifyExpectedFailure(u: ImageUnderTest, app: SampleApp): Promise<Verdict> {
   const { container } = runS2iSteps(s2iBuildSteps(await environmentOf(u, app)), {
     image: u.image,
-    sources: u.project.source.directory(app.dir),
+    app: u.project.source.directory(app.dir),
     extraCa: u.extraCa,
     expectFailure: true,
   });
@@ -144,7 +145,7 @@ async function buildApp(u: ImageUnderTest, app: SampleApp): Promise<AppBuild> {
       if (usesPypiIndex(app.env)) services[PYPI_HOST] = pypiIndexService(u.image, u.project.source.directory(`${app.dir}-pkg`));
       return runS2iSteps(s2iBuildSteps(await environmentOf(u, app)), {
         image: u.image,
-        sources: u.project.source.directory(app.dir),
+        app: u.project.source.directory(app.dir),
         extraCa: u.extraCa,
         services,
       });

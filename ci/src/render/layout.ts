@@ -1,8 +1,8 @@
 import { SpecError } from "../errors.js";
-import { readYaml } from "../spec/load.js";
-import { Fields } from "../spec/fields.js";
+import { readYaml } from "../matrix/load.js";
+import { Fields } from "../matrix/fields.js";
 import type { SourceReader } from "../source.js";
-import type { Target } from "../spec/types.js";
+import type { Target } from "../matrix/types.js";
 
 export const LAYOUT_FILE = "templates/layout.yml";
 

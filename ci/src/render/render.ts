@@ -1,8 +1,8 @@
 import Handlebars from "handlebars";
 import { TemplateError } from "../errors.js";
 import type { SourceReader } from "../source.js";
-import type { Spec, Target } from "../spec/types.js";
-import { templateContext } from "./context.js";
+import type { Spec, Target } from "../matrix/types.js";
+import { templateVars } from "./vars.js";
 import { helpers } from "./helpers.js";
 import { loadLayout, ruleApplies, type LayoutRule } from "./layout.js";
 
@@ -56,7 +56,7 @@ export class Renderer {
 
   /** Every file of one target's tree, paths prefixed with the version key, sorted by path. */
   renderTarget(t: Target): RenderedFile[] {
-    const ctx = templateContext(this.spec, t);
+    const ctx = templateVars(this.spec, t);
     const out: RenderedFile[] = [];
     for (const rule of this.layout) {
       if (!ruleApplies(rule, t)) continue;

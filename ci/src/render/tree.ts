@@ -1,7 +1,7 @@
 import { chmod, mkdir, mkdtemp, rename, rm, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { TemplateError } from "../errors.js";
-import type { Target } from "../spec/types.js";
+import type { Target } from "../matrix/types.js";
 import type { RenderedFile, Renderer } from "./render.js";
 
 /**

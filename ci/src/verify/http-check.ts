@@ -1,4 +1,4 @@
-import type { SampleApp } from "../spec/types.js";
+import type { SampleApp } from "./apps.js";
 
 /** What came back from probing a running app. */
 export interface ProbeResponse {

@@ -1,5 +1,6 @@
-import { targetName } from "../spec/select.js";
-import type { ImageKind, SampleApp, Target } from "../spec/types.js";
+import { targetName } from "../matrix/select.js";
+import type { ImageKind, Target } from "../matrix/types.js";
+import type { SampleApp } from "./apps.js";
 
 /** One sample-app check to run against one image. */
 export interface Check {

@@ -63,26 +63,6 @@ export interface Target {
   distro: Distro;
 }
 
-export type AppFlow = "s2i" | "uwsgi-minimal" | "mod-wsgi-multistage";
-export const APP_FLOWS: readonly AppFlow[] = ["s2i", "uwsgi-minimal", "mod-wsgi-multistage"];
-
-/** One row of the sample-app check table (specs/sample-apps.yml). */
-export interface SampleApp {
-  name: string;
-  dir: string;
-  images: ImageKind[];
-  flow: AppFlow;
-  port: number;
-  path: string;
-  status: number;
-  body: string;
-  env: Record<string, string>;
-  expect: "serve" | "build-fails";
-  buildFailure?: { exitCode: number; message: string };
-  smoke: boolean;
-  description: string;
-}
-
 export interface Spec {
   distros: Map<string, Distro>;
   versions: Map<string, Version>;

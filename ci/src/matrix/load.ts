@@ -2,14 +2,13 @@ import { parse } from "yaml";
 import { SpecError } from "../errors.js";
 import type { SourceReader } from "../source.js";
 import { Fields } from "./fields.js";
-import { APP_FLOWS, FAMILIES, IMAGE_KINDS, OS_IDS } from "./types.js";
-import type { Distro, SampleApp, Spec, Target, Version } from "./types.js";
+import { FAMILIES, OS_IDS } from "./types.js";
+import type { Distro, Spec, Target, Version } from "./types.js";
 
 export const SPEC_FILES = {
   distros: "specs/distros.yml",
   versions: "specs/versions.yml",
   matrix: "specs/matrix.yml",
-  apps: "specs/sample-apps.yml",
 } as const;
 
 const VERSION_KEY = /^\d+\.\d+(-minimal)?$/;
@@ -139,46 +138,4 @@ export function parseMatrix(doc: unknown, distros: Map<string, Distro>, versions
     if (!top.has(key)) throw new SpecError(file, key, "an entry for every version (this one has none)");
   }
   return targets;
-}
-
-/** Reads and validates specs/sample-apps.yml, the one table of sample-app checks. */
-export async function loadSampleApps(source: SourceReader): Promise<SampleApp[]> {
-  return parseSampleApps(await readYaml(source, SPEC_FILES.apps));
-}
-
-export function parseSampleApps(doc: unknown): SampleApp[] {
-  const file = SPEC_FILES.apps;
-  const top = Fields.of(file, "", doc);
-  const apps = top.child("apps");
-  top.done();
-  return apps.keys().map((name) => {
-    const f = apps.child(name);
-    const images = f.stringList("images");
-    images.forEach((img, i) => {
-      if (!IMAGE_KINDS.includes(img as never)) throw new SpecError(file, `apps.${name}.images[${i}]`, `one of ${IMAGE_KINDS.join(", ")}`, img);
-    });
-    const expect = f.oneOf("expect", ["serve", "build-fails"] as const, "serve");
-    const app: SampleApp = {
-      name,
-      dir: f.string("dir", /^test\/apps\/[A-Za-z0-9._-]+$/, "a folder under test/apps/"),
-      images: images as SampleApp["images"],
-      flow: f.oneOf("flow", APP_FLOWS, "s2i"),
-      port: f.integer("port", 1, 65535),
-      path: f.string("path", /^\//, "a URL path starting with /"),
-      status: f.integer("status", 100, 599),
-      body: f.string("body"),
-      env: f.stringMap("env"),
-      expect,
-      buildFailure: undefined,
-      smoke: f.optionalBoolean("smoke", false),
-      description: f.optionalString("description") ?? "",
-    };
-    if (expect === "build-fails") {
-      const bf = f.child("buildFailure");
-      app.buildFailure = { exitCode: bf.integer("exitCode", 1, 255), message: bf.string("message") };
-      bf.done();
-    }
-    f.done(["buildFailure"]);
-    return app;
-  });
 }

@@ -1,6 +1,6 @@
-import { baseImage, imageName } from "./render/context.js";
-import { dockerfilePath } from "./spec/select.js";
-import type { Target } from "./spec/types.js";
+import { baseImage, imageName } from "../render/vars.js";
+import { dockerfilePath } from "./select.js";
+import type { Target } from "./types.js";
 
 export interface MatrixRow {
   version: string;

@@ -1,4 +1,4 @@
-import type { Spec, Target } from "../spec/types.js";
+import type { Spec, Target } from "../matrix/types.js";
 
 /** Spec values may name {{pkg_prefix}} and {{module_stream}}; they expand per version. */
 export function expandSpecVars(text: string, t: Target): string {
@@ -38,7 +38,7 @@ export function flavorOf(t: Target): string {
 }
 
 /** Everything templates see for one target. Plain data: the same target gives the same object. */
-export function templateContext(spec: Spec, t: Target) {
+export function templateVars(spec: Spec, t: Target) {
   const { version: v, distro: d } = t;
   const flavor = flavorOf(t);
   const sameKey = spec.targets.filter((o) => o.version.key === v.key);
@@ -79,4 +79,4 @@ export function templateContext(spec: Spec, t: Target) {
   };
 }
 
-export type TemplateContext = ReturnType<typeof templateContext>;
+export type TemplateVars = ReturnType<typeof templateVars>;
