@@ -26,7 +26,7 @@ test("generate writes every pair of the matrix in upstream's layout, with file m
   t.is((await stat(join(out, "3.8/README.md"))).mode & 0o777, 0o644);
   t.truthy(await stat(join(out, "3.11-minimal/test/from-dockerfile/uwsgi.Dockerfile.debian12")));
   t.truthy(await stat(join(out, "3.12-minimal/root/usr/bin/rpm-file-permissions")));
-  t.true((await readFile(join(out, "3.8/Dockerfile.rhel8"), "utf8")).includes("FROM ubi8/s2i-base:1"));
+  t.true((await readFile(join(out, "3.8/Dockerfile.rhel8"), "utf8")).includes("FROM registry.access.redhat.com/ubi8/s2i-base:1"));
 });
 
 test("generate --version/--distro writes only the selected targets", async (t) => {
@@ -59,7 +59,7 @@ test("matrix --json lists every target with its Dockerfile and default marker", 
   t.is(r.code, 0, r.stderr);
   const rows = JSON.parse(r.stdout) as { version: string; distro: string; dockerfile: string; default: boolean }[];
   t.is(rows.length, 31);
-  t.deepEqual(rows.find((x) => x.version === "3.8" && x.default), { version: "3.8", distro: "rhel8", image: "full", dockerfile: "3.8/Dockerfile.rhel8", from: "ubi8/s2i-base:1", name: "ubi8/python-38", default: true } as never);
+  t.deepEqual(rows.find((x) => x.version === "3.8" && x.default), { version: "3.8", distro: "rhel8", image: "full", dockerfile: "3.8/Dockerfile.rhel8", from: "registry.access.redhat.com/ubi8/s2i-base:1", name: "ubi8/python-38", default: true } as never);
 });
 
 test("matrix prints a table with a header and a count", async (t) => {

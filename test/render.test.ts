@@ -12,6 +12,7 @@ import { dockerfileFacts } from "./helpers/dockerfile-facts.js";
 import { OverlaySource } from "./helpers/overlay-source.js";
 import { project } from "./helpers/project.js";
 import { FULL_ENV, UPSTREAM_BASE_PKGS, UPSTREAM_DOCKERFILES } from "./helpers/upstream-facts.js";
+import { QUALIFIED_IMAGE } from "../ci/src/matrix/load.js";
 
 const run = promisify(execFile);
 
@@ -24,10 +25,13 @@ async function rendered(key: string, distro: string) {
   return { target, files, get, text: dockerfile.content, facts: dockerfileFacts(dockerfile.content) };
 }
 
+/** Upstream names UBI images by short names that podman resolves on registry.access.redhat.com. */
+const qualified = (ref: string) => (/^[^/]+\.[^/]+\//.test(ref) ? ref : `registry.access.redhat.com/${ref}`);
+
 for (const up of UPSTREAM_DOCKERFILES) {
   test(`${up.key} on ${up.distro}: FROM, python packages and name label agree with upstream`, async (t) => {
     const { facts, target } = await rendered(up.key, up.distro);
-    t.is(facts.from.at(-1), up.from);
+    t.is(facts.from.at(-1), qualified(up.from));
     t.deepEqual(facts.installPkgs.slice(0, up.pythonPkgs.length), up.pythonPkgs);
     t.is(facts.labels["name"], up.name);
     t.deepEqual(facts.expose, ["8080"]);
@@ -49,8 +53,8 @@ test("full rpm images: the rest of the install list, ENV, per-OS labels and step
     t.deepEqual(facts.installPkgs.slice(up.pythonPkgs.length), UPSTREAM_BASE_PKGS[group], up.key + up.distro);
     for (const [k, v] of Object.entries(FULL_ENV)) if (v !== undefined) t.is(facts.env[k], v, `${up.key} ${up.distro} ENV ${k}`);
     const os = target.distro.os;
-    const ubi = target.distro.ubiVersions.includes(target.version.version);
-    t.is(facts.env["CNB_STACK_ID"], ubi ? `com.redhat.stacks.ubi${target.distro.elVersion}-python-${target.version.shortVer}` : undefined);
+    const ubi = os === "rhel";
+    t.is(facts.env["CNB_STACK_ID"], ubi ? `com.redhat.stacks.ubi${target.distro.release}-python-${target.version.shortVer}` : undefined);
     t.is(facts.labels["io.buildpacks.stack.id"], ubi ? facts.env["CNB_STACK_ID"] : undefined);
     t.is(facts.env["NAME"], os === "rhel" ? undefined : "python3");
     t.is(facts.labels["com.redhat.component"], os === "rhel" ? `python-${target.version.shortVer}-container` : "$NAME");
@@ -87,7 +91,7 @@ test("minimal rpm images: microdnf, the minimal package set, CNB env, WORKDIR an
     t.is(facts.env["APP_ROOT"], "/opt/app-root");
     t.is(facts.env["STI_SCRIPTS_PATH"], "/usr/libexec/s2i");
     t.is(facts.env["PATH"], "$APP_ROOT/bin:$HOME/bin:$HOME/.local/bin:$PATH");
-    const el = target.distro.elVersion ?? "";
+    const el = target.distro.os === "fedora" ? "" : target.distro.release;
     t.is(facts.env["PLATFORM"], `el${el}`);
     t.is(facts.env["CNB_STACK_ID"], `com.redhat.stacks.ubi${el}-python-${target.version.shortVer}`);
     t.is(facts.labels["io.buildpacks.stack.id"], `com.redhat.stacks.ubi${el}-python-${target.version.shortVer}-minimal`);
@@ -164,6 +168,56 @@ test("the minimal images' test Dockerfiles: uWSGI on the extended minimal image,
   t.true(rpm.get("test/from-dockerfile/mod_wsgi.Dockerfile.c9s")!.content.includes("microdnf -y install httpd"));
 });
 
+test("every image's Dockerfile installs its interpreter and makes the virtual environment with it", async (t) => {
+  const { spec, renderer } = await project();
+  for (const target of spec.targets) {
+    const name = `${target.version.key} on ${target.distro.id}`;
+    const df = renderer.renderTarget(target).find((f) => f.path === `${target.version.key}/Dockerfile.${target.distro.dockerfile}`)!;
+    const pkgs = dockerfileFacts(df.content).installPkgs;
+    const v = target.version.version;
+    const own = [`python${v}`, `python${v.replace(".", "")}`];
+    t.true(pkgs.some((p) => own.includes(p)) || (pkgs.includes("python3") && target.distro.python3 === v), `${name} installs ${pkgs.slice(0, 5).join(" ")}`);
+    t.true(df.content.includes(`RUN ${target.version.venv} \${APP_ROOT}`), `${name} makes its venv with ${target.version.venv}`);
+    if (target.version.venv.startsWith("python")) t.is(target.version.venv, `python${v} -m venv`, name);
+  }
+});
+
+test("every FROM of every rendered Dockerfile names its registry host, a build argument or a stage", async (t) => {
+  const { spec, renderer } = await project();
+  let seen = 0;
+  for (const target of spec.targets) {
+    for (const f of renderer.renderTarget(target).filter((x) => /Dockerfile/.test(x.path))) {
+      const facts = dockerfileFacts(f.content);
+      const stages = [...f.content.matchAll(/^FROM \S+ AS (\S+)$/gim)].map((m) => m[1]);
+      for (const from of facts.from) {
+        seen++;
+        t.true(QUALIFIED_IMAGE.test(from) || /^\$\{[A-Z_]+\}$/.test(from) || stages.includes(from), `${f.path}: FROM ${from}`);
+      }
+    }
+  }
+  t.true(seen > 0);
+});
+
+test("the README's example Dockerfiles are the text the uWSGI and mod_wsgi checks run", async (t) => {
+  const { spec, renderer } = await project();
+  for (const target of spec.targets.filter((x) => x.version.minimal)) {
+    const files = renderer.renderTarget(target);
+    const readme = files.find((f) => f.path === `${target.version.key}/README.md`)!.content;
+    for (const kind of ["uwsgi", "mod_wsgi"]) {
+      const path = `${target.version.key}/test/from-dockerfile/${kind}.Dockerfile.${target.distro.dockerfile}`;
+      const body = files.find((f) => f.path === path)!.content;
+      // The test file is the example after its ARG header, with the images as build arguments.
+      const example = body
+        .slice(body.search(/^(# Part 1|FROM|# UBI)/m))
+        .replaceAll("${MINIMAL_IMAGE}", `python-${target.version.shortVer}-minimal`)
+        .replaceAll("${FULL_IMAGE}", `python-${target.version.shortVer}`)
+        .trimEnd();
+      t.true(example.split("\n").length > 5, path);
+      t.true(readme.includes(example), `${path} is the README's example, word for word`);
+    }
+  }
+});
+
 test("every README renders with no unresolved placeholder", async (t) => {
   const { spec, renderer } = await project();
   for (const target of spec.targets) {
@@ -177,7 +231,7 @@ test("every README renders with no unresolved placeholder", async (t) => {
 
 test("a minimal README shows the Debian way and the rpm way when its key is built on both", async (t) => {
   const readme = (await rendered("3.13-minimal", "debian13")).get("README.md")!.content;
-  t.true(readme.includes("microdnf install -y gcc python3.13-devel"));
+  t.true(readme.includes('microdnf -y install gcc "pkgconfig(python-3.13)" which'));
   t.true(readme.includes("apt-get install -y --no-install-recommends gcc libc6-dev python3.13-dev"));
   t.true(readme.includes("on debian13: the Debian trixie slim image"));
   t.true(readme.includes("on c10s: the [official CentOS Stream base containers]"));
@@ -205,8 +259,8 @@ test("a build context holds only that image's files: its Dockerfile and what it 
 
 test("a template syntax error names the template and its line", async (t) => {
   const bad = "FROM {{from}}\nRUN true\n{{#if minimal}\n";
-  const e = await t.throwsAsync(loadProject(new OverlaySource({ "templates/dockerfile/minimal.Dockerfile.hbs": bad })), { instanceOf: TemplateError });
-  t.regex(e!.message, /^templates\/dockerfile\/minimal\.Dockerfile\.hbs: Parse error on line 3:/);
+  const e = await t.throwsAsync(loadProject(new OverlaySource({ "templates/dockerfile/minimal-deb.Dockerfile.hbs": bad })), { instanceOf: TemplateError });
+  t.regex(e!.message, /^templates\/dockerfile\/minimal-deb\.Dockerfile\.hbs: Parse error on line 3:/);
 });
 
 test("a template naming a missing value fails at render time, naming the template and the value", async (t) => {

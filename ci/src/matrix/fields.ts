@@ -91,12 +91,11 @@ export class Fields {
     return v as string[];
   }
 
-  /** A mapping of string to list of strings (e.g. extra_pkgs). */
-  listMap(key: string): Record<string, string[]> {
-    const f = Fields.of(this.file, this.at(key), this.has(key) ? this.take(key) : (this.take(key), {}));
-    const out: Record<string, string[]> = {};
-    for (const k of f.keys()) out[k] = f.stringList(k);
-    return out;
+  /** A list of strings, or undefined when the key is absent. */
+  optionalStringList(key: string): string[] | undefined {
+    if (this.has(key)) return this.stringList(key);
+    this.take(key);
+    return undefined;
   }
 
   /** A mapping of string to string (e.g. env). */

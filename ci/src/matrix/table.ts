@@ -1,4 +1,4 @@
-import { baseImage, imageName } from "../render/vars.js";
+import { baseImage, imageName } from "./image.js";
 import { dockerfilePath } from "./select.js";
 import type { Target } from "./types.js";
 

@@ -1,4 +1,4 @@
-/** Typed view of specs/*.yml. Nothing downstream of the loader reads raw YAML. */
+/** Typed view of specs/distros.yml and specs/versions.yml. Nothing downstream of the loader reads raw YAML. */
 
 export type Family = "rpm" | "deb";
 export const FAMILIES: readonly Family[] = ["rpm", "deb"];
@@ -18,12 +18,13 @@ export interface Distro {
   os: OsId;
   /** Suffix of the rendered Dockerfile name (Dockerfile.<dockerfile>). */
   dockerfile: string;
-  elVersion?: string;
-  fedoraVersion?: string;
-  debianCodename?: string;
+  /** The OS release: "9", "42", "12". */
+  release: string;
+  /** Debian's suite name (bookworm); undefined elsewhere. */
+  codename?: string;
+  /** The Python version of the distro's own python3 packages. */
+  python3: string;
   fullBase: string;
-  /** Tag of the full image's FROM; "version" means the version's baseImgVersion. */
-  fullTag: string;
   minimalBase: string;
   microBase?: string;
   microBuilder?: string;
@@ -31,13 +32,14 @@ export interface Distro {
   prod?: string;
   logos?: string;
   preinstall: string[];
-  pythonPkgs: string[];
-  extraPkgs: Record<string, string[]>;
-  basePkgs: string[];
+  /** The full image's Python packages: for the distro's python3, and (if it has them) for other versions. */
+  pythonPkgs: { system: string[]; versioned?: string[] };
   minimalPythonPkgs: string[];
+  basePkgs: string[];
   minimalPkgs: string[];
-  ubiVersions: string[];
   enableEpelFor: string[];
+  /** The platforms (os/arch[/variant]) the distro's base images are published for. */
+  platforms: string[];
 }
 
 export interface Version {
@@ -45,16 +47,23 @@ export interface Version {
   key: string;
   /** The bare Python version, the same for both keys: "3.12". */
   version: string;
+  /** The version without its dot: "312". */
   shortVer: string;
   minimal: boolean;
+  /** The distro ids this key is built on, the default first. */
+  distros: string[];
+  defaultDistro: string;
+  mainImage: string;
+  /** The interpreter's package name: python3.12, python39, ... */
+  pkg: string;
+  /** The dnf module stream enabled on RHEL 8 ("" when none). */
+  moduleStream: string;
+  /** The full image's Python packages where the distro's rule does not fit. */
+  fullPythonPkgs?: string[];
+  /** The command that makes the virtual environment (followed by its folder). */
+  venv: string;
   /** Minimal images only. */
   base?: MinimalBase;
-  baseImgVersion: string;
-  pythonImgVersion?: string;
-  moduleStream: string;
-  pkgPrefix: string;
-  mainImage: string;
-  defaultDistro: string;
 }
 
 /** One image to build: a version key on a distro. */
@@ -66,6 +75,6 @@ export interface Target {
 export interface Spec {
   distros: Map<string, Distro>;
   versions: Map<string, Version>;
-  /** Every target of the matrix, in the order matrix.yml lists them. */
+  /** Every target, in the order specs/versions.yml lists keys and their distros. */
   targets: Target[];
 }

@@ -3,6 +3,7 @@ import { readYaml } from "../matrix/load.js";
 import { Fields } from "../matrix/fields.js";
 import type { SourceReader } from "../source.js";
 import type { Target } from "../matrix/types.js";
+import { flavorOf } from "./vars.js";
 
 export const LAYOUT_FILE = "templates/layout.yml";
 
@@ -12,13 +13,13 @@ export interface LayoutRule {
   /** Destination under <version key>/; a Handlebars string (may name the distro's Dockerfile suffix). */
   dest: string;
   mode: number;
-  /** "<image>/<family>" selectors, "*" for any part; the rule applies when one matches. */
+  /** "<image>/<flavor>" selectors, "*" for any part; the rule applies when one matches. */
   only: string[];
   /** Whether the file is part of the image's build context. */
   context: boolean;
 }
 
-const SELECTOR = /^(full|minimal|\*)\/(rpm|deb|\*)$/;
+const SELECTOR = /^(full|minimal|\*)\/(rpm|rpm-micro|deb|\*)$/;
 
 export async function loadLayout(source: SourceReader): Promise<LayoutRule[]> {
   const top = Fields.of(LAYOUT_FILE, "", await readYaml(source, LAYOUT_FILE));
@@ -28,7 +29,7 @@ export async function loadLayout(source: SourceReader): Promise<LayoutRule[]> {
     const f = raw.child(template);
     const only = f.stringList("only", ["*/*"]);
     only.forEach((sel, i) => {
-      if (!SELECTOR.test(sel)) throw new SpecError(LAYOUT_FILE, `files.${template}.only[${i}]`, "<full|minimal|*>/<rpm|deb|*>", sel);
+      if (!SELECTOR.test(sel)) throw new SpecError(LAYOUT_FILE, `files.${template}.only[${i}]`, "<full|minimal|*>/<rpm|rpm-micro|deb|*>", sel);
     });
     const rule: LayoutRule = {
       template,
@@ -45,7 +46,7 @@ export async function loadLayout(source: SourceReader): Promise<LayoutRule[]> {
 export function ruleApplies(rule: LayoutRule, t: Target): boolean {
   const image = t.version.minimal ? "minimal" : "full";
   return rule.only.some((sel) => {
-    const [i, fam] = sel.split("/");
-    return (i === "*" || i === image) && (fam === "*" || fam === t.distro.family);
+    const [i, flavor] = sel.split("/");
+    return (i === "*" || i === image) && (flavor === "*" || flavor === flavorOf(t));
   });
 }

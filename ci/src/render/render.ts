@@ -16,7 +16,8 @@ export interface RenderedFile {
 }
 
 const TEMPLATE_ROOT = "templates/";
-const PARTIALS_DIR = "templates/partials/";
+/** Partials: the example Dockerfiles that READMEs and test Dockerfiles both include. */
+const PARTIALS_DIR = "templates/examples/";
 
 type Compiled = Handlebars.TemplateDelegate;
 
@@ -42,7 +43,7 @@ export class Renderer {
       const text = await source.read(path);
       const name = path.slice(TEMPLATE_ROOT.length);
       if (path.startsWith(PARTIALS_DIR)) {
-        hbs.registerPartial(path.slice(PARTIALS_DIR.length, -".hbs".length), compile(hbs, path, text));
+        hbs.registerPartial(name.replace(/(\.Dockerfile)?\.hbs$/, ""), compile(hbs, path, text));
       } else {
         templates.set(name, compile(hbs, path, text));
       }

@@ -1,81 +1,59 @@
+import { baseImage, expandSpecVars, imageNameLabel, installPackages } from "../matrix/image.js";
 import type { Spec, Target } from "../matrix/types.js";
 
-/** Spec values may name {{pkg_prefix}} and {{module_stream}}; they expand per version. */
-export function expandSpecVars(text: string, t: Target): string {
-  return text.replaceAll("{{pkg_prefix}}", t.version.pkgPrefix).replaceAll("{{module_stream}}", t.version.moduleStream);
+/** The Dockerfile template a target uses: its family, or "rpm-micro" for a minimal image on UBI Micro. */
+export type Flavor = "rpm" | "rpm-micro" | "deb";
+
+export function flavorOf(t: Target): Flavor {
+  return t.version.minimal && t.version.base === "micro" ? "rpm-micro" : t.distro.family;
 }
 
-/** The image's `name` label as the Dockerfile writes it (Fedora's full image keeps $NAME for the build to expand). */
-export function imageNameLabel(t: Target): string {
-  const { version: v, distro: d } = t;
-  if (v.minimal) return `${d.org}/python-${v.shortVer}-minimal${d.org === "sclorg" && d.prod ? `-${d.prod}` : ""}`;
-  if (d.os === "fedora") return `fedora/$NAME-${v.shortVer}`;
-  if (d.os === "rhel") return `${d.org}/python-${v.shortVer}`;
-  return `${d.org}/python-${v.shortVer}-${d.prod}`;
-}
-
-/** The image name the label resolves to once built ($NAME is python3 in the Fedora images). */
-export function imageName(t: Target): string {
-  return imageNameLabel(t).replace("$NAME", "python3");
-}
-
-/** The FROM of the target's image. */
-export function baseImage(t: Target): string {
-  const { version: v, distro: d } = t;
-  if (v.minimal) return v.base === "micro" ? d.microBase! : d.minimalBase;
-  return `${d.fullBase}:${d.fullTag === "version" ? v.baseImgVersion : d.fullTag}`;
-}
-
-/** Python packages of the full image: the version's extra_pkgs, else "default", else python_pkgs. */
-function fullPythonPkgs(t: Target): string[] {
-  const extra = t.distro.extraPkgs[t.version.key] ?? t.distro.extraPkgs["default"] ?? [];
-  return [...extra, ...t.distro.pythonPkgs];
-}
-
-/** Which partial set a target uses: its family, or "rpm-micro" for a minimal image on UBI Micro. */
-export function flavorOf(t: Target): string {
-  return t.version.minimal && t.version.base === "micro" ? `${t.distro.family}-micro` : t.distro.family;
-}
-
-/** Everything templates see for one target. Plain data: the same target gives the same object. */
+/**
+ * Everything templates see for one target, as plain data: the same target gives the same
+ * object. Templates read these names and nothing else (Handlebars runs in strict mode).
+ */
 export function templateVars(spec: Spec, t: Target) {
   const { version: v, distro: d } = t;
-  const flavor = flavorOf(t);
   const sameKey = spec.targets.filter((o) => o.version.key === v.key);
-  const el = d.elVersion ?? "";
-  const installPkgs = v.minimal
-    ? [...d.minimalPythonPkgs, ...d.minimalPkgs]
-    : [...fullPythonPkgs(t), ...d.basePkgs];
+  const flavors = new Set(sameKey.map(flavorOf));
+  // RHEL and CentOS Stream carry their EL release in CNB ids and PLATFORM; Fedora has none (as upstream).
+  const elVersion = d.os === "rhel" || d.os === "centos-stream" ? d.release : "";
   return {
     key: v.key,
+    /** The bare Python version, "3.12", for both the full and the minimal key. */
     version: v.version,
     shortVer: v.shortVer,
     minimal: v.minimal,
+    /** A minimal image on UBI Micro (no package manager in the image). */
     micro: v.base === "micro",
-    flavor,
-    family: d.family,
+    flavor: flavorOf(t),
     os: d.os,
     distro: d,
-    spec: v,
-    pkgPrefix: v.pkgPrefix,
+    /** The interpreter's package name, e.g. python3.12, python39. */
+    pkg: v.pkg,
     moduleStream: v.moduleStream,
     mainImage: v.mainImage,
-    pythonBin: `python${v.version}`,
-    /** The package manager of the full image's RUN lines (minimal rpm images use microdnf). */
-    pm: d.family === "deb" ? "apt-get" : d.os === "fedora" ? "dnf" : "yum",
+    /** The command that makes the virtual environment, e.g. "python3.12 -m venv". */
+    venv: v.venv,
+    /** The package manager of the full RPM image's RUN lines (minimal images use microdnf). */
+    pm: d.os === "fedora" ? "dnf" : "yum",
     from: baseImage(t),
     imageName: imageNameLabel(t),
-    elVersion: el,
-    platform: d.os === "debian" ? d.id : `el${el}`,
-    installPkgs: installPkgs.map((p) => expandSpecVars(p, t)),
+    elVersion,
+    /** The PLATFORM variable: el9, el (Fedora), debian12. */
+    platform: d.family === "deb" ? d.id : `el${elVersion}`,
+    /** Built on a Red Hat UBI base: the CNB variables, the UBI labels, rpm-file-permissions. */
+    ubi: d.os === "rhel",
+    installPkgs: installPackages(t),
     preinstall: d.preinstall.map((c) => expandSpecVars(c, t)),
-    ubi: d.ubiVersions.includes(v.version),
     epel: d.enableEpelFor.includes(v.key),
+    /** Image references of the example Dockerfiles: the README's names, and the test files' build arguments. */
+    readmeImages: { minimal: `python-${v.shortVer}-minimal`, full: `python-${v.shortVer}` },
+    testImages: { minimal: "${MINIMAL_IMAGE}", full: "${FULL_IMAGE}" },
     /** Every distro that builds this version key: README.md is one file for all of them. */
     keyDistros: sameKey.map((o) => o.distro),
-    keyFlavors: [...new Set(sameKey.map(flavorOf))],
-    keyHasRpm: sameKey.some((o) => o.distro.family === "rpm"),
-    keyHasDeb: sameKey.some((o) => o.distro.family === "deb"),
+    keyHasRpm: flavors.has("rpm"),
+    keyHasDeb: flavors.has("deb"),
   };
 }
 
