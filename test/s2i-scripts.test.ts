@@ -618,6 +618,346 @@ test('run: an arbitrary uid gets a passwd entry before the application starts', 
 });
 
 // ---------------------------------------------------------------------------------------------
+// Quoted values. The real s2i keeps the quotes of a .s2i/environment value: APP_MODULE="m:app"
+// arrives in the container as the nine characters "m:app" with its quote characters. assemble
+// and run drop one pair of matching surrounding quotes from the variables they read, and export
+// the result so that gunicorn, pip and the application see it too.
+
+/** A fake gunicorn that prints its arguments and the variables it (or the app) would read. */
+function fakeGunicornEnv(fakeBin: string): void {
+  write(
+    path.join(fakeBin, 'gunicorn'),
+    `#!/bin/sh
+printf 'gunicorn'
+for arg in "$@"; do printf ' [%s]' "$arg"; done
+printf '\\n'
+for name in APP_MODULE APP_CONFIG GUNICORN_CMD_ARGS PORT WEB_CONCURRENCY; do
+  eval "printf '%s=%s\\\\n' \\"\\$name\\" \\"\\\${$name-unset}\\""
+done
+echo "PWD=$(pwd)"
+`,
+    0o755,
+  );
+}
+
+/**
+ * A fake gunicorn in Python that does what the real one does with the variables under test:
+ * reads GUNICORN_CMD_ARGS from its environment (shlex + argparse, as gunicorn's Config does),
+ * then imports APP_MODULE ("module:callable") with the working directory first on sys.path
+ * and calls the WSGI application once, printing the body.
+ */
+function importingGunicorn(fakeBin: string): void {
+  write(
+    path.join(fakeBin, 'gunicorn'),
+    `#!${hostPython}
+import argparse, importlib, os, shlex, sys
+parser = argparse.ArgumentParser(prog="gunicorn")
+parser.add_argument("--bind", action="append")
+parser.add_argument("--workers", type=int)
+parser.add_argument("--access-logfile")
+parser.add_argument("--config")
+parser.add_argument("app", nargs="?")
+env_args = parser.parse_args(shlex.split(os.environ.get("GUNICORN_CMD_ARGS", "")))
+args = parser.parse_args(sys.argv[1:])
+module, _, name = args.app.partition(":")
+sys.path.insert(0, os.getcwd())
+application = getattr(importlib.import_module(module), name or "application")
+body = b"".join(application({}, lambda status, headers: None))
+print("bind=%s workers=%s" % (args.bind or env_args.bind, args.workers or env_args.workers))
+print(body.decode(), end="")
+`,
+    0o755,
+  );
+}
+
+test('run: a quoted APP_MODULE naming an installed src-layout package reaches gunicorn unquoted', async (t) => {
+  // Upstream's poetry src-layout example: APP_MODULE="poetry_src_layout:application". The package
+  // is importable only from site-packages (where `pip install .` put it), not from the source tree.
+  for (const value of ['"poetry_src_layout:application"', 'poetry_src_layout:application']) {
+    const box = sandbox('run-quoted-src-layout');
+    importingGunicorn(box.fakeBin);
+    fakeCgroupLimits(box.fakeBin, ['NUMBER_OF_CORES=1']);
+    const site = path.join(box.dir, 'site-packages');
+    write(
+      path.join(site, 'poetry_src_layout', '__init__.py'),
+      'def application(environ, start_response):\n    return [b"hello from the installed package\\n"]\n',
+    );
+    write(path.join(box.home, 'src', 'poetry_src_layout', '__init__.py'), 'raise SystemExit("src/ must not be imported")\n');
+    write(path.join(box.home, 'pyproject.toml'), '[tool.poetry]\nname = "poetry-src-layout"\n');
+    chmodTree(site, 0o755);
+    const r = await run('bash', [runScript()], {env: {...box.env, PYTHONPATH: site, APP_MODULE: value}, cwd: box.home});
+    t.is(r.stderr, '', value);
+    t.is(r.code, 0, value);
+    t.is(
+      r.stdout,
+      '---> Serving application with gunicorn (poetry_src_layout:application) with default settings ...\n' +
+        'bind=[\'0.0.0.0:8080\'] workers=None\n' +
+        'hello from the installed package\n',
+      value,
+    );
+  }
+});
+
+test('run: quoted GUNICORN_CMD_ARGS reaches gunicorn unquoted, in its arguments and its environment', async (t) => {
+  const box = sandbox('run-quoted-cmd-args');
+  importingGunicorn(box.fakeBin);
+  fakeCgroupLimits(box.fakeBin, ['NUMBER_OF_CORES=1']);
+  write(path.join(box.home, 'web', 'quoted_env', '__init__.py'), '');
+  write(path.join(box.home, 'web', 'quoted_env', 'wsgi.py'), 'def application(environ, start_response):\n    return [b"ok\\n"]\n');
+  const r = await run('bash', [runScript()], {
+    env: {
+      ...box.env,
+      APP_MODULE: '"quoted_env.wsgi:application"',
+      APP_HOME: "'web'",
+      GUNICORN_CMD_ARGS: '"--bind=0.0.0.0:8080 --workers=2 --access-logfile=-"',
+    },
+    cwd: box.home,
+  });
+  t.is(r.stderr, '');
+  t.is(r.code, 0);
+  t.is(
+    r.stdout,
+    '---> Serving application with gunicorn (quoted_env.wsgi:application) with custom settings ...\n' +
+      "bind=['0.0.0.0:8080'] workers=2\nok\n",
+  );
+});
+
+test('run: quoted APP_CONFIG, PORT and WEB_CONCURRENCY are used and exported without their quotes', async (t) => {
+  const cases: Array<{env: NodeJS.ProcessEnv; args: string; settings: string; seen: string}> = [
+    {
+      env: {APP_MODULE: "'m'", APP_CONFIG: '"./gunicorn.conf.py"'},
+      args: '[m] [--config] [./gunicorn.conf.py]',
+      settings: 'custom',
+      seen: 'APP_MODULE=m\nAPP_CONFIG=./gunicorn.conf.py\nGUNICORN_CMD_ARGS=unset\nPORT=unset\nWEB_CONCURRENCY=1\n',
+    },
+    {
+      env: {APP_MODULE: '"m"', PORT: "'8085'", WEB_CONCURRENCY: '"3"'},
+      args: '[m] [--bind=0.0.0.0:8085] [--access-logfile=-] [--config] []',
+      settings: 'default',
+      seen: 'APP_MODULE=m\nAPP_CONFIG=unset\nGUNICORN_CMD_ARGS=unset\nPORT=8085\nWEB_CONCURRENCY=3\n',
+    },
+    {
+      env: {APP_MODULE: 'm', GUNICORN_CMD_ARGS: "'--bind=0.0.0.0:9000 --workers=3'"},
+      args: '[m] [--bind=0.0.0.0:9000] [--workers=3] [--config] []',
+      settings: 'custom',
+      seen: 'APP_MODULE=m\nAPP_CONFIG=unset\nGUNICORN_CMD_ARGS=--bind=0.0.0.0:9000 --workers=3\nPORT=unset\nWEB_CONCURRENCY=1\n',
+    },
+  ];
+  for (const [i, c] of cases.entries()) {
+    const box = sandbox(`run-quoted-settings-${i}`);
+    fakeGunicornEnv(box.fakeBin);
+    fakeCgroupLimits(box.fakeBin, ['NUMBER_OF_CORES=1']);
+    const r = await run('bash', [runScript()], {env: {...box.env, ...c.env}, cwd: box.home});
+    t.is(r.code, 0, r.stderr);
+    t.is(
+      r.stdout,
+      `---> Serving application with gunicorn (m) with ${c.settings} settings ...\ngunicorn ${c.args}\n${c.seen}PWD=${box.home}\n`,
+      `case ${i}`,
+    );
+  }
+});
+
+test('run: quoted APP_SCRIPT and APP_FILE are run, and the application sees them unquoted', async (t) => {
+  const box = sandbox('run-quoted-script');
+  write(path.join(box.home, 'start.sh'), '#!/bin/sh\necho "start.sh: APP_SCRIPT=$APP_SCRIPT"\n', 0o755);
+  // run calls it as ./start.sh and the script sees that path (no quotes).
+  const r = await run('bash', [runScript()], {env: {...box.env, APP_SCRIPT: '"start.sh"'}, cwd: box.home});
+  t.is(r.code, 0, r.stderr);
+  t.is(r.stdout, '---> Running application from script (start.sh) ...\nstart.sh: APP_SCRIPT=./start.sh\n');
+
+  const box2 = sandbox('run-quoted-file');
+  write(path.join(box2.home, 'main.py'), 'import os, sys\nprint("main.py:", sys.argv[0], os.environ["APP_FILE"])\n');
+  const r2 = await run('bash', [runScript()], {env: {...box2.env, APP_FILE: "'main.py'"}, cwd: box2.home});
+  t.is(r2.code, 0, r2.stderr);
+  t.is(r2.stdout, '---> Running application from Python script (main.py) ...\nmain.py: main.py main.py\n');
+});
+
+test('run: a quoted APP_HOME is entered (spaces inside the quotes stay)', async (t) => {
+  for (const [value, dir] of [
+    ['"project"', 'project'],
+    ["'my project'", 'my project'],
+  ]) {
+    const box = sandbox('run-quoted-apphome');
+    fakeGunicorn(box.fakeBin);
+    fakeCgroupLimits(box.fakeBin, ['NUMBER_OF_CORES=1']);
+    write(path.join(box.home, dir, 'wsgi.py'), '');
+    const r = await run('bash', [runScript()], {env: {...box.env, APP_HOME: value}, cwd: box.home});
+    t.is(r.code, 0, r.stderr);
+    t.is(
+      r.stdout,
+      '---> Serving application with gunicorn (wsgi) with default settings ...\n' +
+        'gunicorn [wsgi] [--bind=0.0.0.0:8080] [--access-logfile=-] [--config] []\n' +
+        `WEB_CONCURRENCY=1\nPWD=${path.join(box.home, dir)}\n`,
+      value,
+    );
+  }
+});
+
+test('run: quoted DISABLE_MIGRATE and ENABLE_INIT_WRAPPER; "" is an empty value', async (t) => {
+  const box = sandbox('run-quoted-switches');
+  write(path.join(box.home, 'manage.py'), fakeDjango(box.dir, box.log));
+  const env = {...box.env, PYTHONPATH: path.join(box.dir, 'site')};
+  const r = await run('bash', [runScript()], {env: {...env, DISABLE_MIGRATE: '"1"'}, cwd: box.home});
+  t.is(r.code, 0, r.stderr);
+  t.is(box.calls(), 'manage.py runserver 0.0.0.0:8080\n');
+
+  fs.writeFileSync(box.log, '');
+  const r2 = await run('bash', [runScript()], {env: {...env, DISABLE_MIGRATE: '""'}, cwd: box.home});
+  t.is(r2.code, 0, r2.stderr);
+  t.is(box.calls(), 'manage.py migrate --noinput\nmanage.py runserver 0.0.0.0:8080\n');
+
+  const box2 = sandbox('run-quoted-initwrapper');
+  write(path.join(box2.home, 'app.sh'), '#!/bin/sh\necho "[$ENABLE_INIT_WRAPPER]"; tr "\\0" " " < /proc/$PPID/cmdline; echo\n', 0o755);
+  const wrapped = await run('bash', [runScript()], {env: {...box2.env, ENABLE_INIT_WRAPPER: '"true"'}, cwd: box2.home});
+  t.is(wrapped.code, 0, wrapped.stderr);
+  t.is(
+    wrapped.stdout,
+    `---> Running application from script (app.sh) ...\n[true]\n/bin/sh ${path.join(full, 's2i/bin/init-wrapper')} ./app.sh \n`,
+  );
+  const plain = await run('bash', [runScript()], {env: {...box2.env, ENABLE_INIT_WRAPPER: "''"}, cwd: box2.home});
+  t.is(plain.code, 0, plain.stderr);
+  t.true(plain.stdout.startsWith('---> Running application from script (app.sh) ...\n[]\n'), plain.stdout);
+  t.false(plain.stdout.includes('init-wrapper'), plain.stdout);
+});
+
+test('run: only one pair of matching surrounding quotes is dropped; anything else is left alone', async (t) => {
+  const cases: Array<[string, string]> = [
+    ['pkg.module:application', 'pkg.module:application'],
+    ['"pkg.module:application"', 'pkg.module:application'],
+    ["'pkg.module:application'", 'pkg.module:application'],
+    ['"\'x\'"', "'x'"], // one pair only
+    ['\'"x"\'', '"x"'],
+    ['"it\'s"', "it's"], // a quote of the other kind inside stays
+    ['\'say "hi"\'', 'say "hi"'],
+    ['"a"b"', '"a"b"'], // a third quote of the same kind: not one quoted string
+    ['""x""', '""x""'],
+    ['"', '"'],
+    ["'", "'"],
+    ['"x\'', '"x\''], // mismatched
+    ['\'x"', '\'x"'],
+    ['"x', '"x'],
+    ['x"', 'x"'],
+    ['a"b"c', 'a"b"c'], // not surrounding
+    [' "x" ', ' "x" '], // not surrounding either: the spaces are part of the value
+  ];
+  for (const [value, expected] of cases) {
+    const box = sandbox('run-quote-rules');
+    fakeGunicornEnv(box.fakeBin);
+    fakeCgroupLimits(box.fakeBin, ['NUMBER_OF_CORES=1']);
+    const r = await run('bash', [runScript()], {env: {...box.env, APP_MODULE: value}, cwd: box.home});
+    t.is(r.code, 0, r.stderr);
+    const lines = r.stdout.split('\n');
+    t.is(lines[1], `gunicorn [${expected}] [--bind=0.0.0.0:8080] [--access-logfile=-] [--config] []`, value);
+    t.is(lines[2], `APP_MODULE=${expected}`, value);
+  }
+});
+
+test('assemble: a quoted PIP_INDEX_URL goes into pip.ini and reaches pip without its quotes', async (t) => {
+  const box = sandbox('assemble-quoted-index');
+  write(path.join(box.fakeBin, 'pip'), `#!/bin/sh\necho "pip $* (PIP_INDEX_URL=$PIP_INDEX_URL)" >> "${box.log}"\n`, 0o755);
+  const src = path.join(box.dir, 'src');
+  write(path.join(src, 'requirements.txt'), 'x\n');
+  const r = await run('bash', [bin('s2i/bin/assemble')], {
+    env: {...box.env, S2I_SOURCE_DIR: src, PIP_INDEX_URL: '"https://pypi.example.test/simple/"', UPGRADE_PIP_TO_LATEST: "'1'"},
+    cwd: box.home,
+  });
+  t.is(r.code, 0, r.stderr);
+  t.is(fs.readFileSync(path.join(box.home, 'pip.ini'), 'utf8'), '[global]\nindex-url = https://pypi.example.test/simple/\n');
+  t.is(
+    box.calls(),
+    [
+      `fix-permissions ${box.appRoot} -P`,
+      'pip install -U pip setuptools wheel (PIP_INDEX_URL=https://pypi.example.test/simple/)',
+      'pip install -r requirements.txt (PIP_INDEX_URL=https://pypi.example.test/simple/)',
+      `fix-permissions ${box.appRoot} -P`,
+      '',
+    ].join('\n'),
+  );
+});
+
+test('assemble: quoted ENABLE_PIPENV, PIN_PIPENV_VERSION and DISABLE_* switches; "" is an empty value', async (t) => {
+  const box = sandbox('assemble-quoted-pipenv');
+  // python3.11 -m venv DIR: a virtual environment whose pip and pipenv only log their calls.
+  write(
+    path.join(box.fakeBin, 'python3.11'),
+    `#!/bin/sh
+[ "$1 $2" = "-m venv" ] || exit 9
+mkdir -p "$3/bin"
+cp "${path.join(box.fakeBin, 'pip')}" "$3/bin/pip"
+printf '#!/bin/sh\\necho "pipenv $*" >> "%s"\\n' "${box.log}" > "$3/bin/pipenv"
+chmod +x "$3/bin/pipenv"
+`,
+    0o755,
+  );
+  const src = path.join(box.dir, 'src');
+  for (const f of ['requirements.txt', 'setup.py', 'pyproject.toml']) write(path.join(src, f), '\n');
+  const r = await run('bash', [bin('s2i/bin/assemble')], {
+    env: {
+      ...box.env,
+      PATH: `${path.join(box.home, '.local', 'bin')}:${box.env.PATH}`,
+      S2I_SOURCE_DIR: src,
+      ENABLE_PIPENV: '"true"',
+      ENABLE_MICROPIPENV: '""', // empty: not enabled, so no "cannot be enabled at the same time"
+      PIN_PIPENV_VERSION: "'2025.0.4'",
+      DISABLE_SETUP_PY_PROCESSING: '"1"',
+      DISABLE_PYPROJECT_TOML_PROCESSING: "''", // empty: pyproject.toml is processed
+    },
+    cwd: box.home,
+  });
+  t.is(r.code, 0, r.stderr);
+  t.is(
+    box.calls(),
+    [
+      `fix-permissions ${box.appRoot} -P`,
+      'pip install -U pipenv==2025.0.4',
+      'pipenv install -r requirements.txt',
+      'pip install .',
+      `fix-permissions ${box.appRoot} -P`,
+      '',
+    ].join('\n'),
+  );
+});
+
+test('assemble: a quoted APP_HOME is where collectstatic runs; a quoted DISABLE_COLLECTSTATIC skips it', async (t) => {
+  const box = sandbox('assemble-quoted-apphome');
+  const src = path.join(box.dir, 'src');
+  write(path.join(src, 'project', 'manage.py'), fakeDjango(box.dir, box.log));
+  const env = {...box.env, S2I_SOURCE_DIR: src, PYTHONPATH: path.join(box.dir, 'site'), APP_HOME: "'project'"};
+  const r = await run('bash', [bin('s2i/bin/assemble')], {env, cwd: box.home});
+  t.is(r.code, 0, r.stderr);
+  t.is(
+    box.calls(),
+    [
+      `fix-permissions ${box.appRoot} -P`,
+      'manage.py collectstatic --dry-run --noinput',
+      'manage.py collectstatic --noinput',
+      `fix-permissions ${box.appRoot} -P`,
+      '',
+    ].join('\n'),
+  );
+
+  const box2 = sandbox('assemble-quoted-nostatic');
+  const src2 = path.join(box2.dir, 'src');
+  write(path.join(src2, 'manage.py'), fakeDjango(box2.dir, box2.log));
+  const r2 = await run('bash', [bin('s2i/bin/assemble')], {
+    env: {...box2.env, S2I_SOURCE_DIR: src2, PYTHONPATH: path.join(box2.dir, 'site'), DISABLE_COLLECTSTATIC: '"1"'},
+    cwd: box2.home,
+  });
+  t.is(r2.code, 0, r2.stderr);
+  t.is(box2.calls(), `fix-permissions ${box2.appRoot} -P\nfix-permissions ${box2.appRoot} -P\n`);
+});
+
+test('assemble and run define the same unquote_env', (t) => {
+  const definition = (rel: string) => {
+    const text = fs.readFileSync(bin(rel), 'utf8');
+    const match = /^unquote_env\(\) \{\n[\s\S]*?\n\}\n/m.exec(text);
+    t.truthy(match, rel);
+    return match?.[0];
+  };
+  t.is(definition('s2i/bin/assemble'), definition('s2i/bin/run'));
+});
+
+// ---------------------------------------------------------------------------------------------
 // init-wrapper, container-entrypoint, usage
 
 const trapChild = 'trap "echo child got TERM; exit 7" TERM; echo ready; while :; do sleep 0.05; done';
