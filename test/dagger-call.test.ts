@@ -53,7 +53,7 @@ const bad: [string, string[], RegExp][] = [
   ["bad boolean", ["test", "--version", "3.11", "--smoke=yes"], /^--smoke takes true or false, got "yes"$/],
   ["missing file", ["build", "--version", "3.11", "--extra-ca", "/no/such/ca.pem"], /^--extra-ca names "\/no\/such\/ca\.pem", which does not exist/],
   ["a folder for a file", ["build", "--version", "3.11", "--extra-ca", "/tmp"], /^--extra-ca names "\/tmp", which is not a file$/],
-  ["bad secret", ["publish", "--version", "3.11", "--distro", "debian12", "--registry", "r", "--username", "u", "--password", "hunter2"], /^--password takes a secret as env:\/\/NAME, .*got "\*+"$/],
+  ["bad secret", ["publish", "--version", "3.11", "--repository", "r/x", "--username", "u", "--password", "hunter2"], /^--password takes a secret as env:\/\/NAME, .*got "\*+"$/],
   ["unknown chained function", ["build", "--version", "3.11", "exprot"], /^unknown function "exprot" after build \(a Container\); valid: export, publish$/],
   ["chain after a string", ["matrix", "export", "--path", "x"], /^"export" cannot follow matrix: it returns string/],
   ["chain without its flag", ["generate", "export"], /^export needs --path/],

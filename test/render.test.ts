@@ -60,7 +60,7 @@ test("full rpm images: the rest of the install list, ENV, per-OS labels and step
     t.is(facts.labels["com.redhat.component"], os === "rhel" ? `python-${target.version.shortVer}-container` : "$NAME");
     t.is(text.includes("rpm -e --nodeps redhat-logos-httpd"), os === "rhel");
     t.is(text.includes("rpm-file-permissions"), os === "rhel");
-    t.true(text.includes(os === "fedora" ? "dnf -y --setopt=tsflags=nodocs install $INSTALL_PKGS" : "yum -y --setopt=tsflags=nodocs install $INSTALL_PKGS"));
+    t.true(text.includes(os === "fedora" ? "dnf -y $ca --setopt=tsflags=nodocs install $INSTALL_PKGS" : "yum -y $ca --setopt=tsflags=nodocs install $INSTALL_PKGS"));
     t.true(text.includes("rpm -V $INSTALL_PKGS"));
     t.true(text.includes(`python${target.version.version} -m venv \${APP_ROOT}`) || up.key === "3.6");
     t.true(text.includes('echo "unset BASH_ENV PROMPT_COMMAND ENV" >> ${APP_ROOT}/bin/activate'));
@@ -69,13 +69,13 @@ test("full rpm images: the rest of the install list, ENV, per-OS labels and step
 });
 
 test("rhel8 enables the module streams; c10s 3.13 enables EPEL first; 3.6 uses virtualenv", async (t) => {
-  t.true((await rendered("3.12", "rhel8")).text.includes("yum -y module enable  httpd:2.4 &&"));
-  t.true((await rendered("3.6", "rhel8")).text.includes("yum -y module enable python36:3.6 httpd:2.4 &&"));
-  t.true((await rendered("3.8", "rhel8")).text.includes("yum -y module enable python38:3.8 httpd:2.4 &&"));
+  t.true((await rendered("3.12", "rhel8")).text.includes("yum -y $ca module enable httpd:2.4 &&"));
+  t.true((await rendered("3.6", "rhel8")).text.includes("yum -y $ca module enable python36:3.6 httpd:2.4 &&"));
+  t.true((await rendered("3.8", "rhel8")).text.includes("yum -y $ca module enable python38:3.8 httpd:2.4 &&"));
   t.false((await rendered("3.12", "rhel9")).text.includes("module enable"));
   const c10s = (await rendered("3.13", "c10s")).text;
   t.true(c10s.indexOf("epel-release") > 0 && c10s.indexOf("epel-release") < c10s.indexOf("install $INSTALL_PKGS"));
-  t.true((await rendered("3.13-minimal", "c10s")).text.includes("microdnf -y install --setopt=install_weak_deps=0 epel-release"));
+  t.true((await rendered("3.13-minimal", "c10s")).text.includes("microdnf -y $ca install --setopt=install_weak_deps=0 epel-release"));
   t.false((await rendered("3.12", "c10s")).text.includes("epel"));
   t.true((await rendered("3.6", "rhel8")).text.includes("virtualenv-$PYTHON_VERSION ${APP_ROOT}"));
 });
@@ -84,7 +84,7 @@ test("minimal rpm images: microdnf, the minimal package set, CNB env, WORKDIR an
   for (const up of UPSTREAM_DOCKERFILES.filter((u) => u.key.includes("minimal"))) {
     const { facts, text, target } = await rendered(up.key, up.distro);
     t.deepEqual(facts.installPkgs, [...up.pythonPkgs, "glibc-langpack-en", "findutils", "nss_wrapper-libs"]);
-    t.true(text.includes("microdnf -y --setopt=tsflags=nodocs --setopt=install_weak_deps=0 install $INSTALL_PKGS"));
+    t.true(text.includes("microdnf -y $ca --setopt=tsflags=nodocs --setopt=install_weak_deps=0 install $INSTALL_PKGS"));
     t.is(facts.workdir, "${HOME}");
     t.is(facts.entrypoint, undefined);
     t.is(facts.env["HOME"], "/opt/app-root/src");

@@ -35,6 +35,16 @@ export class ChecksFailedError extends Error {
   override name = "ChecksFailedError";
 }
 
+/** An image did not build, and why in one line (a package no enabled repository has, ...). */
+export class ImageBuildError extends Error {
+  override name = "ImageBuildError";
+}
+
+/** A push the registry refused or could not take: one line, the password never in it. */
+export class PublishError extends Error {
+  override name = "PublishError";
+}
+
 /** No Dagger engine could be reached or brought up: says which step failed and why. */
 export class EngineUnavailableError extends Error {
   override name = "EngineUnavailableError";
@@ -57,5 +67,5 @@ export function exitCodeOf(e: unknown): number {
 
 /** The errors a user can act on from their message alone (no stack trace wanted). */
 export function isReported(e: unknown): e is Error {
-  return e instanceof Error && ["UsageError", "SpecError", "TemplateError", "ChecksFailedError", "EngineUnavailableError"].includes(e.name);
+  return e instanceof Error && ["UsageError", "SpecError", "TemplateError", "ChecksFailedError", "ImageBuildError", "PublishError", "EngineUnavailableError"].includes(e.name);
 }

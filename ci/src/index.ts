@@ -6,19 +6,24 @@
  * `dagger call --help` text); the work is done by plain functions under dagger/.
  */
 import { argument, dag, func, object, type Container, type Directory, type File, type Secret } from "@dagger.io/dagger";
-import { UsageError } from "./errors.js";
+import { ImageBuildError, UsageError } from "./errors.js";
 import { renderTree } from "./render/tree.js";
 import { dockerfilePath, selectOne, selectTargets } from "./matrix/select.js";
 import type { Spec, Target } from "./matrix/types.js";
 import { matrixRows, matrixTable } from "./matrix/table.js";
-import { buildImage, extraCaSecret } from "./dagger/build.js";
+import { buildFailureHint, buildImage, extraCaSecret, subscriptionSecrets, type BuildInputs } from "./dagger/build.js";
 import { filesToDirectory } from "./dagger/files.js";
-import { testTargets } from "./dagger/matrix-run.js";
-import { moduleProject } from "./dagger/project.js";
-import { checkPublishArgs, defaultTags, publishTags } from "./dagger/publish.js";
+import { moduleProject, type ModuleProject } from "./dagger/project.js";
+import { checkPublishArgs, defaultTags, publishTags, pythonVersionOf } from "./dagger/publish.js";
 import { assertPassed, checkReportDirectory, reportDirectory } from "./dagger/report.js";
-import type { TestOptions } from "./dagger/test.js";
-import { planTargets } from "./dagger/test.js";
+import { planTargets, testTargets, type TestOptions } from "./dagger/test.js";
+
+/** What the image builds may be given, as the functions take it. */
+interface BuildArgs {
+  extraCa?: File;
+  subscription?: Directory;
+  aptMirror?: string;
+}
 
 @object()
 export class S2iPython {
@@ -27,7 +32,7 @@ export class S2iPython {
 
   constructor(
     /** The project checkout (defaults to the repository this module lives in). */
-    @argument({ defaultPath: "/", ignore: ["node_modules", "ci/node_modules", "ci/sdk", ".git", "results", "out"] })
+    @argument({ defaultPath: "/", ignore: ["node_modules", "ci/node_modules", "ci/sdk", ".git", "results", "out", "dist"] })
     source: Directory,
   ) {
     this.source = source;
@@ -35,7 +40,7 @@ export class S2iPython {
 
   /**
    * Render the build trees: <version>/Dockerfile.<distro>, README.md, s2i/bin/*, root/**, test/**.
-   * Without filters, every target of specs/matrix.yml.
+   * Without filters, every target of specs/versions.yml.
    */
   @func()
   async generate(
@@ -64,7 +69,7 @@ export class S2iPython {
   async dockerfile(
     /** Version key, e.g. 3.8, 3.12-minimal. */
     version: string,
-    /** Distro (default: the version's default distro in specs/versions.yml). */
+    /** Distro (default: the version's first distro in specs/versions.yml). */
     distro?: string,
   ): Promise<File> {
     const { spec, renderer } = await moduleProject(this.source);
@@ -82,14 +87,24 @@ export class S2iPython {
   async build(
     /** Version key, e.g. 3.8, 3.12-minimal. */
     version: string,
-    /** Distro (default: the version's default distro in specs/versions.yml). */
+    /** Distro (default: the version's first distro in specs/versions.yml). */
     distro?: string,
-    /** Extra CA bundle (PEM) trusted at build time only, as the build secret "extra-ca"; never stored in the image. */
+    /** CA bundle (PEM) the steps that fetch over https trust, for a TLS-inspecting proxy; a build secret, never in the image. */
     extraCa?: File,
+    /** Red Hat subscription for the RHEL targets: a folder with entitlement/<id>.pem and <id>-key.pem (from /etc/pki) and rhsm/ (from /etc); build secrets, never in the image. */
+    subscription?: Directory,
+    /** Debian targets: a mirror that replaces http://deb.debian.org while packages are installed, e.g. https://deb.debian.org. */
+    aptMirror?: string,
   ): Promise<Container> {
-    const { spec, renderer } = await moduleProject(this.source);
-    const target = selectOne(spec, version, distro);
-    return buildImage(renderer, target, extraCa ? await extraCaSecret(extraCa) : undefined);
+    const { project, targets } = await this.selectOneTarget(version, distro, { subscription, aptMirror });
+    const image = buildImage(project.renderer, targets[0], await buildInputs({ extraCa, subscription, aptMirror }));
+    try {
+      return await image.sync();
+    } catch (e) {
+      const hint = buildFailureHint(targets[0], e);
+      if (hint) throw new ImageBuildError(hint);
+      throw e;
+    }
   }
 
   /**
@@ -101,9 +116,9 @@ export class S2iPython {
   async test(
     /** Version key, e.g. 3.12-minimal. */
     version: string,
-    /** Distro (default: the version's default distro). */
+    /** Distro (default: the version's first distro). */
     distro?: string,
-    /** Extra CA bundle (PEM) trusted while building the image and while assemble installs dependencies. */
+    /** CA bundle (PEM) trusted while the image is built and while assemble installs dependencies; never in an image. */
     extraCa?: File,
     /** Only the quick subset (apps marked smoke: true in specs/sample-apps.yml). */
     smoke = false,
@@ -111,9 +126,13 @@ export class S2iPython {
     apps: string[] = [],
     /** Fail when a check fails (true), or return the report anyway (false). */
     failOnError = true,
+    /** Red Hat subscription for the RHEL targets, as for build. */
+    subscription?: Directory,
+    /** Debian targets: the apt mirror of the image build, as for build. */
+    aptMirror?: string,
   ): Promise<Directory> {
-    const { project, targets } = await this.selectOneTarget(version, distro);
-    return this.runTests(project, targets, { smoke, apps, extraCa }, 1, failOnError);
+    const { project, targets } = await this.selectOneTarget(version, distro, { subscription, aptMirror });
+    return this.runTests(project, targets, { smoke, apps, extraCa, subscription, aptMirror }, 1, failOnError);
   }
 
   /**
@@ -132,7 +151,7 @@ export class S2iPython {
     smoke = false,
     /** Only these apps. */
     apps: string[] = [],
-    /** Extra CA bundle (PEM), as for test. */
+    /** CA bundle (PEM), as for test. */
     extraCa?: File,
     /** Fail when a check fails (true), or return the report anyway (false). */
     failOnError = true,
@@ -153,63 +172,80 @@ export class S2iPython {
   }
 
   /**
-   * Check one image like test, then, only if every check passed, push it as <registry>/<name label>
-   * with upstream's tags. Returns the pushed references with digests, one per line.
+   * Check one image like test, then, only if every check passed, push it to --repository as
+   * <repository>/<name>:<tag> for each tag. Returns the pushed references with digests, one per line.
    */
   @func({ cache: "never" })
   async publish(
     /** Version key, e.g. 3.12-minimal. */
     version: string,
-    /** Distro, e.g. c9s. */
-    distro: string,
-    /** Registry host (and optional namespace prefix), e.g. quay.io or localhost:5000. */
-    registry: string,
-    /** Registry user name. */
-    username: string,
-    /** Registry password or token, e.g. env://REGISTRY_TOKEN. */
-    password: Secret,
-    /** Tags to push instead of the default <distro>, <version>, latest, <date>-<sha>. */
+    /** Where to push: a registry and namespace, e.g. quay.io/myorg or 127.0.0.1:5000/s2i. */
+    repository: string,
+    /** Distro (default: the version's first distro). */
+    distro?: string,
+    /** Image name (default: from the target, e.g. python-312-minimal-c9s); upstream publishes e.g. quay.io/fedora/python-313. */
+    name?: string,
+    /** Registry user name (with --password; leave both out for a registry without login). */
+    username?: string,
+    /** Registry password or token, e.g. env://REGISTRY_TOKEN; never printed, never in a layer. */
+    password?: Secret,
+    /** Tags instead of the default: the image's full Python version, the version key, the distro, latest and <date>-<sha>. */
     tags: string[] = [],
     /** Commit of the sources: gives the <YYYYMMDD>-<short sha> tag (else a timestamp tag). */
     gitSha?: string,
-    /** Extra CA bundle (PEM), as for test. */
+    /** CA bundle (PEM), as for test. */
     extraCa?: File,
+    /** Red Hat subscription for the RHEL targets, as for build. */
+    subscription?: Directory,
+    /** Debian targets: the apt mirror of the image build, as for build. */
+    aptMirror?: string,
     /** Only the quick subset of apps before publishing. */
     smoke = false,
   ): Promise<string> {
-    checkPublishArgs(registry, tags, gitSha);
-    const { project, targets } = await this.selectOneTarget(version, distro);
-    const opts: TestOptions = { smoke, extraCa: extraCa && { file: extraCa, secret: await extraCaSecret(extraCa) } };
-    const results = await testTargets(project, targets, opts, 1);
-    assertPassed(results);
-    const image = buildImage(project.renderer, targets[0], opts.extraCa?.secret);
-    const refs = await publishTags(image, registry, username, password, tags.length ? tags : defaultTags(targets[0], gitSha));
-    return refs.join("\n");
+    const args = { repository, name, username, password, tags, gitSha };
+    checkPublishArgs(args);
+    const { project, targets } = await this.selectOneTarget(version, distro, { subscription, aptMirror });
+    const opts = await testOptions({ smoke, extraCa, subscription, aptMirror });
+    assertPassed(await testTargets(project, targets, opts, 1));
+    const image = buildImage(project.renderer, targets[0], opts.build);
+    const pushTags = tags.length ? tags : defaultTags(targets[0], await pythonVersionOf(image), gitSha);
+    return (await publishTags(image, targets[0], args, pushTags)).join("\n");
   }
 
-  private async selectOneTarget(version: string, distro?: string) {
+  /** One target, with the build inputs checked against it before anything is built. */
+  private async selectOneTarget(version: string, distro: string | undefined, inputs: { subscription?: Directory; aptMirror?: string }) {
     const project = await moduleProject(this.source);
-    return { project, targets: [selectOne(project.spec, version, distro)] };
+    const targets = [selectOne(project.spec, version, distro)];
+    planTargets(project, targets, { build: inputs });
+    return { project, targets };
   }
 
   private async runTests(
-    project: Awaited<ReturnType<typeof moduleProject>>,
+    project: ModuleProject,
     targets: Target[],
-    args: { smoke: boolean; apps: string[]; extraCa?: File },
+    args: BuildArgs & { smoke?: boolean; apps?: string[] },
     concurrency: number,
     failOnError: boolean,
   ): Promise<Directory> {
-    planTargets(project, targets, { smoke: args.smoke, apps: args.apps });
-    const opts: TestOptions = {
-      smoke: args.smoke,
-      apps: args.apps,
-      extraCa: args.extraCa && { file: args.extraCa, secret: await extraCaSecret(args.extraCa) },
-    };
+    planTargets(project, targets, { smoke: args.smoke, apps: args.apps, build: args });
     const started = new Date().toISOString();
-    const results = await testTargets(project, targets, opts, concurrency);
+    const results = await testTargets(project, targets, await testOptions(args), concurrency);
     if (failOnError) assertPassed(results);
     return reportDirectory({ started, results });
   }
+}
+
+/** The build inputs as build secrets and arguments. */
+async function buildInputs(a: BuildArgs): Promise<BuildInputs> {
+  return {
+    extraCa: a.extraCa && (await extraCaSecret(a.extraCa)),
+    subscription: a.subscription && (await subscriptionSecrets(a.subscription)),
+    aptMirror: a.aptMirror,
+  };
+}
+
+async function testOptions(a: BuildArgs & { smoke?: boolean; apps?: string[] }): Promise<TestOptions> {
+  return { smoke: a.smoke, apps: a.apps, extraCa: a.extraCa, build: await buildInputs(a) };
 }
 
 /** The targets of several versions and distros; each name is checked on its own first. */
@@ -221,6 +257,6 @@ function selectMany(spec: Spec, versions: string[], distros: string[]): Target[]
       (versions.length === 0 || versions.includes(t.version.key)) &&
       (distros.length === 0 || distros.some((d) => selectTargets(spec, { distro: d }).includes(t))),
   );
-  if (picked.length === 0) throw new UsageError(`no target builds ${versions.join(", ")} on ${distros.join(", ")}; see specs/matrix.yml`);
+  if (picked.length === 0) throw new UsageError(`no target builds ${versions.join(", ")} on ${distros.join(", ")}; see specs/versions.yml`);
   return picked;
 }

@@ -1,10 +1,11 @@
-import type { File, Secret } from "@dagger.io/dagger";
+import type { File } from "@dagger.io/dagger";
 import { UsageError } from "../errors.js";
-import type { Target } from "../matrix/types.js";
 import { fullSiblingOf, targetName } from "../matrix/select.js";
+import type { Target } from "../matrix/types.js";
+import { mapPool } from "../pool.js";
 import { planChecks, type Check } from "../verify/plan.js";
 import type { CheckResult } from "../verify/report.js";
-import { buildImage } from "./build.js";
+import { buildImage, checkBuildInputs, type BuildInputs } from "./build.js";
 import type { ModuleProject } from "./project.js";
 import { verifyImage } from "./verify.js";
 
@@ -13,8 +14,10 @@ export interface TestOptions {
   smoke?: boolean;
   /** Only these apps (names from specs/sample-apps.yml). */
   apps?: string[];
-  /** The CA bundle as a file (assemble) and as a build secret (dockerBuild). */
-  extraCa?: { file: File; secret: Secret };
+  /** The CA bundle that pip, requests and npm trust while the apps are built. */
+  extraCa?: File;
+  /** What the image builds get: the same CA as a build secret, a subscription, an apt mirror. */
+  build: BuildInputs;
 }
 
 /** Rejects app names the table does not have: a UsageError naming the valid ones. */
@@ -27,14 +30,14 @@ export function checkAppNames(project: ModuleProject, apps: string[] | undefined
 
 /**
  * The checks of each target, planned before anything is built; a UsageError when an
- * explicit app list selects nothing for a target.
+ * explicit app list selects nothing for a target or a build input does not apply.
  */
-export function planTargets(project: ModuleProject, targets: Target[], opts: TestOptions): Map<Target, Check[]> {
+export function planTargets(project: ModuleProject, targets: Target[], opts: Omit<TestOptions, "build"> & { build: { subscription?: unknown; aptMirror?: string } }): Map<Target, Check[]> {
   checkAppNames(project, opts.apps);
   const plans = new Map<Target, Check[]>();
   for (const t of targets) {
-    const checks = planChecks(t, project.apps, { smoke: opts.smoke, only: opts.apps?.length ? opts.apps : undefined });
-    plans.set(t, checks);
+    checkBuildInputs(t, opts.build);
+    plans.set(t, planChecks(t, project.apps, { smoke: opts.smoke, only: opts.apps?.length ? opts.apps : undefined }));
   }
   if (opts.apps?.length && [...plans.values()].every((c) => c.length === 0)) {
     const kinds = targets.map(targetName).join(", ");
@@ -44,24 +47,30 @@ export function planTargets(project: ModuleProject, targets: Target[], opts: Tes
 }
 
 /** Builds one target (and its full sibling when a Dockerfile flow needs it) and runs its checks. */
-export function testTarget(project: ModuleProject, t: Target, checks: Check[], opts: TestOptions, runId: string): Promise<CheckResult[]> {
-  const image = buildImage(project.renderer, t, opts.extraCa?.secret);
+function testTarget(project: ModuleProject, t: Target, checks: Check[], opts: TestOptions, runId: string): Promise<CheckResult[]> {
   const sibling = fullSiblingOf(project.spec, t);
   return verifyImage(
     {
       project,
       target: t,
-      image,
+      image: buildImage(project.renderer, t, opts.build),
       // Lazy: built only if a check starts FROM it.
-      fullSibling: sibling && { target: sibling, image: buildImage(project.renderer, sibling, opts.extraCa?.secret) },
-      extraCa: opts.extraCa?.file,
+      fullSibling: sibling && { target: sibling, image: buildImage(project.renderer, sibling, opts.build) },
+      extraCa: opts.extraCa,
       runId,
     },
     checks,
   );
 }
 
-/** A run id: changes every run so probe steps are never answered from the cache. */
-export function newRunId(): string {
-  return `${new Date().toISOString()}-${Math.random().toString(36).slice(2, 8)}`;
+/**
+ * Tests several targets, at most `concurrency` at once, into one list of results. Every
+ * target is planned (and bad input rejected) before the first build starts.
+ */
+export async function testTargets(project: ModuleProject, targets: Target[], opts: TestOptions, concurrency: number): Promise<CheckResult[]> {
+  const plans = planTargets(project, targets, opts);
+  // Changes every run, so probe steps are never answered from the cache.
+  const runId = `${new Date().toISOString()}-${Math.random().toString(36).slice(2, 8)}`;
+  const perTarget = await mapPool(targets, concurrency, (t) => testTarget(project, t, plans.get(t)!, opts, runId));
+  return perTarget.flat();
 }

@@ -7,6 +7,7 @@ import { judgeExpectedFailure, judgeResponse, tail } from "../verify/http-check.
 import { appEnvironment, IMAGE_CHECKS, RUN_VARIANTS, type Check } from "../verify/plan.js";
 import type { CheckResult, Verdict } from "../verify/report.js";
 import { s2iBuildSteps, SCRIPTS } from "../verify/s2i-build.js";
+import { buildFailureHint } from "./build.js";
 import { interpretDockerfile, parseDockerfile } from "./dockerfile.js";
 import { checkNoExtraCa, checkPythonVersion, checkUsage, extraCaLeft } from "./image-checks.js";
 import { errorLine, errorText, probeApp, runLogTail, variantContainer } from "./probe.js";
@@ -40,8 +41,14 @@ export const IMAGE_BUILD = "image build";
 export async function verifyImage(u: ImageUnderTest, checks: Check[]): Promise<CheckResult[]> {
   console.error(`[${targetName(u.target)}] building the image, then ${checks.length} app checks`);
   const build = await timed(u, IMAGE_BUILD, async () => {
-    await u.image.sync();
-    return { outcome: "pass" };
+    try {
+      await u.image.sync();
+      return { outcome: "pass" };
+    } catch (e) {
+      const hint = buildFailureHint(u.target, e);
+      if (!hint) throw e;
+      return { outcome: "fail", expected: "the image builds", got: hint, logTail: tail(errorText(e)) };
+    }
   });
   const imageChecks: [string, () => Promise<Verdict>][] = [
     [IMAGE_CHECKS.usage, () => checkUsage(u.image)],

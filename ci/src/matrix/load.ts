@@ -64,7 +64,7 @@ export function parseDistros(doc: unknown): Map<string, Distro> {
       org: f.string("org"),
       prod: f.optionalString("prod"),
       logos: f.optionalString("logos"),
-      preinstall: f.stringList("preinstall", []),
+      moduleEnable: f.optionalString("module_enable"),
       pythonPkgs: { system: pkgs.stringList("system"), versioned: pkgs.optionalStringList("versioned") },
       minimalPythonPkgs: f.stringList("minimal_python_pkgs", ["{{pkg}}"]),
       basePkgs: f.stringList("base_pkgs"),

@@ -31,7 +31,8 @@ export interface Distro {
   org: string;
   prod?: string;
   logos?: string;
-  preinstall: string[];
+  /** dnf module streams the full image enables before its install (RHEL 8), e.g. "{{module_stream}} httpd:2.4". */
+  moduleEnable?: string;
   /** The full image's Python packages: for the distro's python3, and (if it has them) for other versions. */
   pythonPkgs: { system: string[]; versioned?: string[] };
   minimalPythonPkgs: string[];

@@ -16,8 +16,8 @@ export interface RenderedFile {
 }
 
 const TEMPLATE_ROOT = "templates/";
-/** Partials: the example Dockerfiles that READMEs and test Dockerfiles both include. */
-const PARTIALS_DIR = "templates/examples/";
+/** Partials: the README's example Dockerfiles (examples/*), which the test Dockerfiles include too, and shared RUN flags. */
+const PARTIALS_DIR = "templates/partials/";
 
 type Compiled = Handlebars.TemplateDelegate;
 
@@ -43,7 +43,7 @@ export class Renderer {
       const text = await source.read(path);
       const name = path.slice(TEMPLATE_ROOT.length);
       if (path.startsWith(PARTIALS_DIR)) {
-        hbs.registerPartial(name.replace(/(\.Dockerfile)?\.hbs$/, ""), compile(hbs, path, text));
+        hbs.registerPartial(path.slice(PARTIALS_DIR.length).replace(/(\.Dockerfile)?\.hbs$/, ""), compile(hbs, path, text));
       } else {
         templates.set(name, compile(hbs, path, text));
       }

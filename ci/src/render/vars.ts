@@ -45,7 +45,8 @@ export function templateVars(spec: Spec, t: Target) {
     /** Built on a Red Hat UBI base: the CNB variables, the UBI labels, rpm-file-permissions. */
     ubi: d.os === "rhel",
     installPkgs: installPackages(t),
-    preinstall: d.preinstall.map((c) => expandSpecVars(c, t)),
+    /** What the full image's install enables first, e.g. "python38:3.8 httpd:2.4" ("" when nothing). */
+    moduleEnable: d.moduleEnable ? expandSpecVars(d.moduleEnable, t).trim() : "",
     epel: d.enableEpelFor.includes(v.key),
     /** Image references of the example Dockerfiles: the README's names, and the test files' build arguments. */
     readmeImages: { minimal: `python-${v.shortVer}-minimal`, full: `python-${v.shortVer}` },
