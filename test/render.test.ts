@@ -144,7 +144,7 @@ test("Debian minimal images: interpreter, venv, locale and nss_wrapper only; no 
   for (const [key, distro] of [["3.11-minimal", "debian12"], ["3.13-minimal", "debian13"]]) {
     const { facts, text } = await rendered(key, distro);
     const v = key.replace("-minimal", "");
-    t.deepEqual(facts.installPkgs, ["python3", "python3-venv", `libpython${v}`, "ca-certificates", "locales", "libnss-wrapper", "findutils"]);
+    t.deepEqual(facts.installPkgs, ["python3", "python3-venv", `libpython${v}`, "python3-gdbm", "ca-certificates", "locales", "libnss-wrapper", "findutils"]);
     for (const p of ["gcc", "npm", "nodejs", "python3-dev", "apache2-dev"]) t.false(facts.installPkgs.includes(p), p);
     t.true(text.includes("localedef"));
     t.true(text.includes(`python${v} -m venv \${APP_ROOT}`));
