@@ -1,4 +1,4 @@
-import { dag, ExecError, type Container, type Directory, type File, type Secret } from "@dagger.io/dagger";
+import { dag, ExecError, type Container, type Directory, type File, type Platform, type Secret } from "@dagger.io/dagger";
 import { UsageError } from "../errors.js";
 import { dockerfilePath, targetName } from "../matrix/select.js";
 import type { Target } from "../matrix/types.js";
@@ -27,6 +27,8 @@ export interface BuildInputs {
   subscription?: Secret[];
   /** Replaces http://deb.debian.org in the apt sources of the install step (Debian targets). */
   aptMirror?: string;
+  /** The platform to build for (default: the engine's own). */
+  platform?: Platform;
 }
 
 /** An extra CA bundle as a build secret: build-time only, never a file in the image. */
@@ -72,6 +74,7 @@ export function buildImage(renderer: Renderer, t: Target, inputs: BuildInputs = 
   const secrets = [...(inputs.extraCa ? [inputs.extraCa] : []), ...(inputs.subscription ?? [])];
   return context.dockerBuild({
     dockerfile: dockerfilePath(t),
+    platform: inputs.platform,
     secrets: secrets.length ? secrets : undefined,
     buildArgs: inputs.aptMirror ? [{ name: "APT_MIRROR", value: inputs.aptMirror }] : undefined,
   });
