@@ -2,7 +2,7 @@
 import test from "ava";
 import { parseDockerfile } from "../ci/src/dagger/dockerfile.js";
 import { project } from "./helpers/project.js";
-import { testDockerfilePath } from "../ci/src/dagger/verify.js";
+import { testDockerfilePath } from "../ci/src/dagger/app-check.js";
 
 test("every rendered uwsgi/mod_wsgi Dockerfile parses with the supported subset", async (t) => {
   const { spec, renderer } = await project();
@@ -28,7 +28,37 @@ test("continuation lines are joined and shell/JSON forms are told apart", (t) =>
   t.deepEqual(ins.map((i) => i.op), ["ARG", "FROM", "RUN", "CMD", "ENV", "COPY"]);
   t.deepEqual((ins[2] as { args: string[] }).args, ["/bin/sh", "-c", "echo 1 && echo 2"]);
   t.deepEqual((ins[3] as { args: string[] }).args, ["run", "now"]);
-  t.deepEqual((ins[4] as { vars: [string, string][] }).vars, [["K", "v"], ["L", "a b"]]);
+  t.deepEqual((ins[4] as { vars: unknown }).vars, [
+    { name: "K", value: "v", expand: false },
+    { name: "L", value: "a b", expand: false },
+  ]);
+});
+
+test("the Dockerfile `s2i build --as-dockerfile` writes: quoted LABEL keys, escaped ENV values, shell-form CMD", (t) => {
+  const text = [
+    "FROM localhost/python-311-minimal:latest",
+    'LABEL "io.openshift.s2i.build.image"="localhost/python-311-minimal:latest" \\',
+    '      "io.openshift.s2i.build.source-location"="/tmp/app"',
+    'ENV APP_MODULE="\\"pkg.mod:app\\"" DOLLAR="\\$HOME/x" PATH_TOO="$HOME/bin"',
+    "USER root",
+    "COPY upload/src /tmp/src",
+    "RUN chown -R 1001:0 /tmp/src",
+    "USER 1001",
+    "RUN /usr/libexec/s2i/assemble",
+    "CMD /usr/libexec/s2i/run",
+  ].join("\n");
+  const ins = parseDockerfile(text);
+  t.deepEqual(ins.map((i) => i.op), ["FROM", "LABEL", "ENV", "USER", "COPY", "RUN", "USER", "RUN", "CMD"]);
+  t.deepEqual((ins[1] as { labels: unknown }).labels, [
+    ["io.openshift.s2i.build.image", "localhost/python-311-minimal:latest"],
+    ["io.openshift.s2i.build.source-location", "/tmp/app"],
+  ]);
+  t.deepEqual((ins[2] as { vars: unknown }).vars, [
+    { name: "APP_MODULE", value: '"pkg.mod:app"', expand: false },
+    { name: "DOLLAR", value: "$HOME/x", expand: false },
+    { name: "PATH_TOO", value: "$HOME/bin", expand: true },
+  ]);
+  t.deepEqual((ins[8] as { args: string[] }).args, ["/bin/sh", "-c", "/usr/libexec/s2i/run"]);
 });
 
 test("an unsupported instruction is an error naming the file and line", (t) => {

@@ -16,7 +16,10 @@ import { filesToDirectory } from "./dagger/files.js";
 import { moduleProject, type ModuleProject } from "./dagger/project.js";
 import { checkPublishArgs, defaultTags, publishTags, pythonVersionOf } from "./dagger/publish.js";
 import { assertPassed, checkReportDirectory, reportDirectory } from "./dagger/report.js";
-import { planTargets, testTargets, type TestOptions } from "./dagger/test.js";
+import { checkAppNames, planTargets, testTargets, type TestOptions } from "./dagger/test.js";
+import { verifyAppFromContext } from "./dagger/app-check.js";
+import { timed } from "./dagger/verify.js";
+import { mapPool } from "./pool.js";
 
 /** What the image builds may be given, as the functions take it. */
 interface BuildArgs {
@@ -160,6 +163,46 @@ export class S2iPython {
     const project = await moduleProject(this.source);
     const targets = selectMany(project.spec, versions, distros);
     return this.runTests(project, targets, { smoke, apps, extraCa }, concurrency, failOnError);
+  }
+
+  /**
+   * Check sample apps built by Dockerfiles of your own, such as `s2i build --as-dockerfile`
+   * writes, on this pipeline's image: in each, the FROM that names --builder (default: its first
+   * FROM) is the built image. Each app is judged as specs/sample-apps.yml says: run three ways
+   * and probed over HTTP, or failing its build as expected. Returns the report; fails like test.
+   */
+  @func({ cache: "never" })
+  async testDockerfiles(
+    /** Version key, e.g. 3.11-minimal. */
+    version: string,
+    /** One folder per sample app, named as in specs/sample-apps.yml, each a build context with a Dockerfile. */
+    contexts: Directory,
+    /** Distro (default: the version's first distro). */
+    distro?: string,
+    /** The image name the Dockerfiles' FROM gives the builder (default: each one's first FROM). */
+    builder?: string,
+    /** CA bundle (PEM), as for test. */
+    extraCa?: File,
+    /** Fail when a check fails (true), or return the report anyway (false). */
+    failOnError = true,
+  ): Promise<Directory> {
+    const { project, targets } = await this.selectOneTarget(version, distro, {});
+    const apps = (await contexts.entries()).map((e) => e.replace(/\/$/, ""));
+    if (!apps.length) throw new UsageError("--contexts holds no folder; put one build context per sample app in it, named by the app");
+    checkAppNames(project, apps);
+    const started = new Date().toISOString();
+    const u = {
+      project,
+      target: targets[0],
+      image: buildImage(project.renderer, targets[0], await buildInputs({ extraCa })),
+      extraCa,
+      runId: `${started}-${Math.random().toString(36).slice(2, 8)}`,
+    };
+    const results = await mapPool(apps, 3, (name) =>
+      timed(u, `${name} from its own Dockerfile`, () => verifyAppFromContext(u, project.apps.find((a) => a.name === name)!, contexts.directory(name), builder)),
+    );
+    if (failOnError) assertPassed(results);
+    return reportDirectory({ started, results });
   }
 
   /** Fail, naming every failing check, if an exported report (a test run's output folder) holds a failure. */

@@ -4,6 +4,7 @@
 import test from "ava";
 import { IMAGE_CHECKS, planChecks } from "../../ci/src/verify/plan.js";
 import { IMAGE_BUILD } from "../../ci/src/dagger/verify.js";
+import { LIBRARY_CHECKS } from "../../ci/src/dagger/library-checks.js";
 import { targetName } from "../../ci/src/matrix/select.js";
 import { loadSampleApps } from "../../ci/src/verify/apps.js";
 import { FsSource } from "../../ci/src/source.js";
@@ -33,7 +34,7 @@ for (const t of debian) {
     const report = readReport(out);
     for (const res of report.results) tt.log(resultLine(res));
     // The report covers the plan: the image checks and every app the table applies to, none skipped.
-    const want = [IMAGE_BUILD, IMAGE_CHECKS.usage, IMAGE_CHECKS.pythonVersion, IMAGE_CHECKS.noExtraCa, ...planChecks(t, apps, { smoke }).map((c) => c.app.name)];
+    const want = [IMAGE_BUILD, IMAGE_CHECKS.usage, IMAGE_CHECKS.pythonVersion, IMAGE_CHECKS.noExtraCa, ...LIBRARY_CHECKS.map((c) => c.name), ...planChecks(t, apps, { smoke }).map((c) => c.app.name)];
     tt.deepEqual(report.results.map((x) => x.name).sort(), [...want].sort(), "one result per planned check");
     const bad = report.results.filter((x) => x.outcome !== "pass");
     tt.deepEqual(bad.map(resultLine), [], `every check passes (report in ${out}/)`);

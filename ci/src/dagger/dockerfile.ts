@@ -21,12 +21,20 @@ export type Instruction =
   | { op: "FROM"; line: number; image: string; as?: string }
   | { op: "USER"; line: number; user: string }
   | { op: "WORKDIR"; line: number; path: string }
-  | { op: "ENV"; line: number; vars: [string, string][] }
+  | { op: "ENV"; line: number; vars: EnvPair[] }
+  | { op: "LABEL"; line: number; labels: [string, string][] }
   | { op: "RUN"; line: number; args: string[] }
   | { op: "CMD"; line: number; args: string[] }
   | { op: "COPY"; line: number; from?: string; src: string; dest: string };
 
-export const SUPPORTED = ["ARG", "FROM", "USER", "WORKDIR", "ENV", "RUN", "CMD", "ADD", "COPY"] as const;
+/** An ENV value, and whether it names variables to expand (a `$` that is not written `\\$`). */
+export interface EnvPair {
+  name: string;
+  value: string;
+  expand: boolean;
+}
+
+export const SUPPORTED = ["ARG", "FROM", "USER", "WORKDIR", "ENV", "LABEL", "RUN", "CMD", "ADD", "COPY"] as const;
 
 /** Parses the supported subset; comments and blank lines are skipped, continuation lines joined. */
 export function parseDockerfile(text: string, file = "Dockerfile"): Instruction[] {
@@ -69,6 +77,9 @@ export function parseDockerfile(text: string, file = "Dockerfile"): Instruction[
         break;
       case "ENV":
         out.push({ op: "ENV", line: lineNo, vars: envPairs(rest) ?? bad("ENV expects KEY=VALUE pairs") });
+        break;
+      case "LABEL":
+        out.push({ op: "LABEL", line: lineNo, labels: labelPairs(rest) ?? bad("LABEL expects KEY=VALUE pairs") });
         break;
       case "RUN":
       case "CMD":
@@ -134,6 +145,7 @@ export function interpretDockerfile(instructions: Instruction[], inputs: Interpr
       return args.has(name) ? args.get(name)! : whole;
     });
   const imageFor = (ref: string, line: number): Container => {
+    if (inputs.images[ref]) return inputs.images[ref];
     const bound = /^\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?$/.exec(ref);
     if (bound && inputs.images[bound[1]]) return inputs.images[bound[1]];
     const resolved = subst(ref);
@@ -162,7 +174,10 @@ export function interpretDockerfile(instructions: Instruction[], inputs: Interpr
         need(i).container = need(i).container.withWorkdir(i.path, { expand: true });
         break;
       case "ENV":
-        for (const [k, v] of i.vars) need(i).container = need(i).container.withEnvVariable(k, v, { expand: true });
+        for (const v of i.vars) need(i).container = need(i).container.withEnvVariable(v.name, v.value, { expand: v.expand });
+        break;
+      case "LABEL":
+        for (const [k, v] of i.labels) need(i).container = need(i).container.withLabel(k, v);
         break;
       case "RUN":
         need(i).container = withExtraCa(need(i).container, inputs.extraCa, (c) => c.withExec(i.args));
@@ -201,14 +216,33 @@ function jsonArgs(rest: string): string[] | undefined {
   }
 }
 
-function envPairs(rest: string): [string, string][] | undefined {
+/** A value as written: unquoted, and whether a `$` in it is a variable (not written `\\$`). */
+function envValue(quoted: string | undefined, bare: string): { value: string; expand: boolean } {
+  const raw = quoted ?? bare;
+  return { value: raw.replace(/\\(.)/g, "$1"), expand: /(^|[^\\])\$/.test(raw) };
+}
+
+function envPairs(rest: string): EnvPair[] | undefined {
   const legacy = /^([A-Za-z_][A-Za-z0-9_]*)\s+([^=].*)$/.exec(rest);
-  if (legacy && !rest.includes("=")) return [[legacy[1], legacy[2]]];
-  const out: [string, string][] = [];
+  if (legacy && !rest.includes("=")) return [{ name: legacy[1], value: legacy[2], expand: legacy[2].includes("$") }];
+  const out: EnvPair[] = [];
   const re = /([A-Za-z_][A-Za-z0-9_]*)=("((?:[^"\\]|\\.)*)"|\S*)\s*/y;
   let pos = 0;
   for (let m = re.exec(rest); m; m = re.exec(rest)) {
-    out.push([m[1], m[3] !== undefined ? m[3].replace(/\\(.)/g, "$1") : m[2]]);
+    out.push({ name: m[1], ...envValue(m[3], m[2]) });
+    pos = re.lastIndex;
+  }
+  return out.length && pos === rest.length ? out : undefined;
+}
+
+/** LABEL pairs; keys may be quoted ("io.openshift.s2i.build.image"="..."), as s2i writes them. */
+function labelPairs(rest: string): [string, string][] | undefined {
+  const out: [string, string][] = [];
+  const re = /(?:"((?:[^"\\]|\\.)*)"|([^\s="]+))=(?:"((?:[^"\\]|\\.)*)"|(\S*))\s*/y;
+  let pos = 0;
+  for (let m = re.exec(rest); m; m = re.exec(rest)) {
+    const unescape = (v: string) => v.replace(/\\(.)/g, "$1");
+    out.push([m[1] !== undefined ? unescape(m[1]) : m[2], m[3] !== undefined ? unescape(m[3]) : m[4]]);
     pos = re.lastIndex;
   }
   return out.length && pos === rest.length ? out : undefined;

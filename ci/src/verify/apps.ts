@@ -24,6 +24,8 @@ export interface SampleApp {
   expect: "serve" | "build-fails";
   buildFailure?: { exitCode: number; message: string };
   smoke: boolean;
+  /** Also check that the app stops on SIGTERM, each way it can be started. */
+  stop: boolean;
   description: string;
 }
 
@@ -57,6 +59,7 @@ export function parseSampleApps(doc: unknown): SampleApp[] {
       expect,
       buildFailure: undefined,
       smoke: f.optionalBoolean("smoke", false),
+      stop: f.optionalBoolean("stop", false),
       description: f.optionalString("description") ?? "",
     };
     if (expect === "build-fails") {
