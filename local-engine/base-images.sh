@@ -3,12 +3,15 @@
 # into the engine's mirror registry, so that the rendered Dockerfiles'
 # `FROM docker.io/library/debian:<suite>-slim` resolves through the engine's docker.io mirror.
 #   usage: base-images.sh [bookworm|trixie|all]     (default: all)
-# A suite already in the registry costs one HTTP request. Otherwise its root file system
-# is made with debootstrap (cached as a tarball), imported into podman under a local name
-# (localhost/s2i-python-base/debian:<suite>-slim; never under an official name), pushed
-# as $REGISTRY_ADDR/library/debian:<suite>-slim, and the local name removed again.
+# Platforms: S2I_BASE_PLATFORMS (default linux/amd64; e.g. linux/amd64,linux/arm64, which
+# needs emulation: local-engine/emulation.sh). Several platforms become one image index.
+# A suite whose registry tag already has every platform costs one HTTP request. Otherwise
+# each missing platform's root file system is made with debootstrap (cached as a tarball),
+# imported into podman under a local name (localhost/s2i-python-base/...; never an official
+# name) and pushed; platforms already in the registry are reused as they are, so their
+# digests (and every build cached on them) stay. The local names are removed again.
 # Env: S2I_CACHE_DIR (default /var/cache/s2i-python), DEBIAN_MIRROR (default: apt's mirror),
-#      S2I_REGISTRY_ADDR (see lib.sh). To rebuild a suite: delete ${S2I_CACHE_DIR}/base/<suite>.tar
+#      S2I_REGISTRY_ADDR (see lib.sh). To rebuild a suite: delete ${S2I_CACHE_DIR}/base/<suite>-<arch>.tar
 #      and its tag from the registry (or the registry's storage).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -19,6 +22,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 need debootstrap "run local-engine/setup-host.sh"
 need podman "run local-engine/setup-host.sh"
 need curl
+need jq
 
 case "${1:-all}" in
   bookworm | trixie) suites=("$1") ;;
@@ -30,11 +34,25 @@ cache_dir="${S2I_CACHE_DIR:-/var/cache/s2i-python}/base"
 mkdir -p "${cache_dir}"
 curl -s -o /dev/null "http://$REGISTRY_ADDR/v2/" || die "registry at http://$REGISTRY_ADDR is not reachable (local-engine/up.sh starts it)"
 
-# HTTP status of a tag in the registry: 200 when it is there.
-tag_status() {
-  curl -s -o /dev/null -w '%{http_code}' \
-    -H 'Accept: application/vnd.oci.image.index.v1+json, application/vnd.docker.distribution.manifest.list.v2+json, application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json' \
-    "http://$REGISTRY_ADDR/v2/library/debian/manifests/$1-slim" || true
+IFS=, read -r -a platforms <<<"${S2I_BASE_PLATFORMS:-linux/amd64}"
+for p in "${platforms[@]}"; do
+  [[ $p =~ ^linux/(amd64|arm64)$ ]] || die "S2I_BASE_PLATFORMS: $p is not one of linux/amd64, linux/arm64"
+done
+ACCEPT='application/vnd.oci.image.index.v1+json, application/vnd.docker.distribution.manifest.list.v2+json, application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json'
+
+# "<platform> <digest>" for each platform of a tag in the registry (nothing when it is missing).
+# A single image (not an index) is the amd64 image this script pushed before.
+registry_platforms() {
+  local body
+  body=$(curl -s -f -H "Accept: $ACCEPT" "http://$REGISTRY_ADDR/v2/library/debian/manifests/$1-slim" 2>/dev/null) || return 0
+  if jq -e '.manifests' >/dev/null 2>&1 <<<"$body"; then
+    jq -r '.manifests[] | "\(.platform.os)/\(.platform.architecture) \(.digest)"' <<<"$body"
+  else
+    local digest
+    digest=$(curl -s -I -H "Accept: $ACCEPT" "http://$REGISTRY_ADDR/v2/library/debian/manifests/$1-slim" |
+      tr -d '\r' | awk -F': ' 'tolower($1)=="docker-content-digest" {print $2}')
+    echo "linux/amd64 $digest"
+  fi
 }
 
 # The Debian mirror apt uses on this host: only it is reachable, so debootstrap and the
@@ -151,14 +169,18 @@ drop_root() {
 trap drop_root EXIT
 
 build_tarball() {
-  local suite=$1 tarball=$2
-  root=$(mktemp -d "${cache_dir}/${suite}.rootfs.XXXXXX")
-  log "${suite}: debootstrap --variant=minbase from ${mirror} (about 30 s)"
-  if ! debootstrap --variant=minbase --components=main \
+  local suite=$1 arch=$2 tarball=$3
+  root=$(mktemp -d "${cache_dir}/${suite}-${arch}.rootfs.XXXXXX")
+  if [[ $arch == amd64 ]]; then
+    log "${suite} ${arch}: debootstrap --variant=minbase from ${mirror} (about 45 s)"
+  else
+    log "${suite} ${arch}: debootstrap --arch ${arch} --variant=minbase from ${mirror}, emulated (about 5 min)"
+  fi
+  if ! debootstrap --arch "${arch}" --variant=minbase --components=main \
     --keyring=/usr/share/keyrings/debian-archive-keyring.gpg \
-    "${suite}" "${root}" "${mirror}" >"${cache_dir}/${suite}.debootstrap.log" 2>&1; then
-    tail -n 20 "${cache_dir}/${suite}.debootstrap.log" >&2
-    die "${suite}: debootstrap failed (log: ${cache_dir}/${suite}.debootstrap.log)"
+    "${suite}" "${root}" "${mirror}" >"${cache_dir}/${suite}-${arch}.debootstrap.log" 2>&1; then
+    tail -n 20 "${cache_dir}/${suite}-${arch}.debootstrap.log" >&2
+    die "${suite} ${arch}: debootstrap failed (log: ${cache_dir}/${suite}-${arch}.debootstrap.log)"
   fi
   slim_rootfs "${root}" "${suite}"
   log "${suite}: slim tree $(du -sh "${root}" | cut -f1)"
@@ -173,17 +195,42 @@ for suite in "${suites[@]}"; do
   # One build per suite at a time, even if two jobs run this script together.
   exec {lock}>"${cache_dir}/${suite}.lock"
   flock "${lock}"
-  if [[ $(tag_status "${suite}") == 200 ]]; then
-    log "${suite}: ${ref} is in the registry"
-  else
-    tarball="${cache_dir}/${suite}.tar"
-    [[ -f ${tarball} ]] || build_tarball "${suite}" "${tarball}"
-    local_name="localhost/s2i-python-base/debian:${suite}-slim"
-    podman import -q --change 'CMD ["bash"]' "${tarball}" "${local_name}" >/dev/null || die "podman import of ${tarball} failed"
-    podman push -q --tls-verify=false "${local_name}" "docker://${ref}" || die "podman push to ${ref} failed"
-    podman rmi -f "${local_name}" >/dev/null 2>&1 || true
-    [[ $(tag_status "${suite}") == 200 ]] || die "after the push, ${ref} is not in the registry"
-    log "${suite}: pushed ${ref} in ${SECONDS}s"
+  have=$(registry_platforms "${suite}")
+  missing=()
+  for p in "${platforms[@]}"; do grep -q "^$p " <<<"$have" || missing+=("$p"); done
+  if ((${#missing[@]} == 0)); then
+    log "${suite}: ${ref} has ${platforms[*]}"
+    exec {lock}>&-
+    continue
   fi
+  # Each missing platform as a local image, from its (cached) tarball.
+  locals=()
+  for p in "${missing[@]}"; do
+    arch=${p#linux/}
+    tarball="${cache_dir}/${suite}-${arch}.tar"
+    [[ -f ${tarball} ]] || build_tarball "${suite}" "${arch}" "${tarball}"
+    name="localhost/s2i-python-base/debian:${suite}-slim-${arch}"
+    podman import -q --arch "${arch}" --change 'CMD ["bash"]' "${tarball}" "${name}" >/dev/null || die "podman import of ${tarball} failed"
+    locals+=("${name}")
+  done
+  all=$({ printf '%s\n' "${platforms[@]}"; cut -d' ' -f1 <<<"$have"; } | grep . | sort -u)
+  if [[ $(wc -l <<<"$all") == 1 ]]; then
+    podman push -q --tls-verify=false "${locals[0]}" "docker://${ref}" || die "podman push to ${ref} failed"
+  else
+    # An image index: the platforms the registry has (by digest, unchanged) and the new ones.
+    list="localhost/s2i-python-base/debian:${suite}-slim-index"
+    podman manifest rm "${list}" >/dev/null 2>&1 || true
+    podman manifest create "${list}" >/dev/null
+    while read -r p digest; do
+      [[ -n $p ]] && podman manifest add --tls-verify=false "${list}" "docker://$REGISTRY_ADDR/library/debian@${digest}" >/dev/null
+    done <<<"$have"
+    for name in "${locals[@]}"; do podman manifest add "${list}" "containers-storage:${name}" >/dev/null; done
+    podman manifest push -q --all --tls-verify=false "${list}" "docker://${ref}" >/dev/null || die "podman manifest push to ${ref} failed"
+    podman manifest rm "${list}" >/dev/null 2>&1 || true
+  fi
+  for name in "${locals[@]}"; do podman rmi -f "${name}" >/dev/null 2>&1 || true; done
+  now=$(registry_platforms "${suite}" | cut -d' ' -f1 | sort | tr '\n' ' ')
+  for p in "${platforms[@]}"; do [[ " $now " == *" $p "* ]] || die "after the push, ${ref} lacks ${p} (has: ${now})"; done
+  log "${suite}: pushed ${missing[*]} to ${ref} (now: ${now% }) in ${SECONDS}s"
   exec {lock}>&-
 done

@@ -57,6 +57,19 @@ if [[ ! -f ${conf} ]] || [[ "$(cat "${conf}")" != "${want}" ]]; then
   changed=1
 fi
 
+# podman pulls from and inspects the local registry (127.0.0.1:5000) over plain HTTP.
+regconf=/etc/containers/registries.conf.d/s2i-python-local.conf
+regwant='[[registry]]
+location = "127.0.0.1:5000"
+insecure = true'
+if [[ ! -f ${regconf} ]] || [[ "$(cat "${regconf}")" != "${regwant}" ]]; then
+  [[ ${EUID} -eq 0 ]] || die "${regconf} needs writing; run this script as root"
+  mkdir -p "$(dirname "${regconf}")"
+  printf '%s\n' "${regwant}" >"${regconf}"
+  log "wrote ${regconf}"
+  changed=1
+fi
+
 # The smoke test below runs once, and again after anything here changed.
 marker="${S2I_CACHE_DIR:-/var/cache/s2i-python}/host-ok"
 if ((changed == 0)) && [[ -f ${marker} ]]; then

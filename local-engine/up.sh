@@ -90,9 +90,14 @@ state=$(podman inspect --format '{{.State.Status}}' "$ENGINE_CONTAINER" 2>/dev/n
 # "running" alone is not enough: when the session that started the engine was ended, its
 # processes are gone but podman's record still says running. Trust it only if the port answers.
 listening() { (exec 3<>"/dev/tcp/127.0.0.1/${ENGINE_ADDR##*:}") 2>/dev/null; }
-if [[ "$state" == running && "$current_image" == "$image" ]] && listening; then
+# The emulators registered on the host (the engine looks for them once, at start).
+binfmt_now=""
+for f in /proc/sys/fs/binfmt_misc/qemu-*; do [[ -e $f ]] && binfmt_now+="${f##*/} "; done
+binfmt_seen=$(cat "$run_dir/engine-binfmt" 2>/dev/null || true)
+if [[ "$state" == running && "$current_image" == "$image" && "$binfmt_now" == "$binfmt_seen" ]] && listening; then
   log "engine already running from $image"
 else
+  [[ "$state" == running && "$binfmt_now" != "$binfmt_seen" ]] && state="running, but started before the emulators now registered"
   [[ "$state" == running ]] && ! listening && state="running in podman's records, but nothing listens on $ENGINE_ADDR"
   if [[ -n "$state" ]]; then
     log "replacing engine container (state=$state, image=$current_image)"
@@ -116,6 +121,7 @@ else
     -v "$ENGINE_VOLUME:/var/lib/dagger" \
     "$image" --addr "$ENGINE_ADDR" >/dev/null ||
     die "step 5: podman run of $image failed"
+  printf '%s' "$binfmt_now" >"$run_dir/engine-binfmt"
 fi
 # Wait for the listener, watching for an early exit.
 for i in $(seq 120); do

@@ -29,6 +29,8 @@ const cases: [string, (m: Awaited<ReturnType<typeof warmModule>>) => Promise<unk
   ["publish: a bad tag", (m) => m.publish("3.12", "quay.io/me", "c9s", undefined, undefined, undefined, ["-x"]), /^invalid tag "-x"/],
   ["build: subscription for a Debian target", (m) => m.build("3.11", "debian12", undefined, s.sdk.dag.directory()), /^--subscription is for the RHEL targets; 3\.11 on debian12 is not one$/],
   ["build: apt mirror for an RPM target", (m) => m.build("3.12", "c9s", undefined, undefined, "https://deb.debian.org"), /^--apt-mirror is for the Debian targets; 3\.12 on c9s is not one$/],
+  ["build: a platform the base images do not offer", (m) => m.build("3.11", "debian12", undefined, undefined, undefined, "linux/riscv64" as never), /^--platform linux\/riscv64: the base images of 3\.11 on debian12 are published for linux\/amd64, linux\/arm64, /],
+  ["publish: a platform twice", (m) => m.publish("3.11", "127.0.0.1:5000/x", "debian12", undefined, undefined, undefined, [], undefined, undefined, undefined, undefined, false, ["linux/arm64", "linux/arm64"] as never), /^--platforms names a platform twice/],
   ["test: apt mirror that is not a URL", (m) => m.test("3.11", "debian12", undefined, false, [], true, undefined, "deb.debian.org"), /^--apt-mirror "deb\.debian\.org" is not an http:\/\/ or https:\/\/ URL/],
 ];
 

@@ -5,7 +5,7 @@
  * This file only declares the functions and their arguments (their doc comments are the
  * `dagger call --help` text); the work is done by plain functions under dagger/.
  */
-import { argument, dag, func, object, type Container, type Directory, type File, type Secret } from "@dagger.io/dagger";
+import { argument, dag, func, object, type Container, type Directory, type File, type Platform, type Secret } from "@dagger.io/dagger";
 import { ImageBuildError, UsageError } from "./errors.js";
 import { renderTree } from "./render/tree.js";
 import { dockerfilePath, selectOne, selectTargets } from "./matrix/select.js";
@@ -26,6 +26,7 @@ interface BuildArgs {
   extraCa?: File;
   subscription?: Directory;
   aptMirror?: string;
+  platform?: Platform;
 }
 
 @object()
@@ -98,9 +99,11 @@ export class S2iPython {
     subscription?: Directory,
     /** Debian targets: a mirror that replaces http://deb.debian.org while packages are installed, e.g. https://deb.debian.org. */
     aptMirror?: string,
+    /** The platform to build for, e.g. linux/arm64 (default: the engine's own); one the target's base images offer. */
+    platform?: Platform,
   ): Promise<Container> {
-    const { project, targets } = await this.selectOneTarget(version, distro, { subscription, aptMirror });
-    const image = buildImage(project.renderer, targets[0], await buildInputs({ extraCa, subscription, aptMirror }));
+    const { project, targets } = await this.selectOneTarget(version, distro, { subscription, aptMirror, platform });
+    const image = buildImage(project.renderer, targets[0], await buildInputs({ extraCa, subscription, aptMirror, platform }));
     try {
       return await image.sync();
     } catch (e) {
@@ -133,9 +136,11 @@ export class S2iPython {
     subscription?: Directory,
     /** Debian targets: the apt mirror of the image build, as for build. */
     aptMirror?: string,
+    /** The platform to build and check, e.g. linux/arm64 (default: the engine's own). */
+    platform?: Platform,
   ): Promise<Directory> {
-    const { project, targets } = await this.selectOneTarget(version, distro, { subscription, aptMirror });
-    return this.runTests(project, targets, { smoke, apps, extraCa, subscription, aptMirror }, 1, failOnError);
+    const { project, targets } = await this.selectOneTarget(version, distro, { subscription, aptMirror, platform });
+    return this.runTests(project, targets, { smoke, apps, extraCa, subscription, aptMirror, platform }, 1, failOnError);
   }
 
   /**
@@ -244,19 +249,29 @@ export class S2iPython {
     aptMirror?: string,
     /** Only the quick subset of apps before publishing. */
     smoke = false,
+    /** The platforms of the published image index, each built and checked first (default: the engine's own). */
+    platforms: Platform[] = [],
   ): Promise<string> {
     const args = { repository, name, username, password, tags, gitSha };
     checkPublishArgs(args);
-    const { project, targets } = await this.selectOneTarget(version, distro, { subscription, aptMirror });
-    const opts = await testOptions({ smoke, extraCa, subscription, aptMirror });
-    assertPassed(await testTargets(project, targets, opts, 1));
-    const image = buildImage(project.renderer, targets[0], opts.build);
-    const pushTags = tags.length ? tags : defaultTags(targets[0], await pythonVersionOf(image), gitSha);
-    return (await publishTags(image, targets[0], args, pushTags)).join("\n");
+    if (new Set(platforms).size !== platforms.length) throw new UsageError(`--platforms names a platform twice: ${platforms.join(", ")}`);
+    const project = await moduleProject(this.source);
+    const target = selectOne(project.spec, version, distro);
+    for (const platform of platforms) planTargets(project, [target], { build: { subscription, aptMirror, platform } });
+    planTargets(project, [target], { build: { subscription, aptMirror } });
+    const variants = platforms.length ? platforms : [undefined];
+    const images: Container[] = [];
+    for (const platform of variants) {
+      const opts = await testOptions({ smoke, extraCa, subscription, aptMirror, platform });
+      assertPassed(await testTargets(project, [target], opts, 1));
+      images.push(buildImage(project.renderer, target, opts.build));
+    }
+    const pushTags = tags.length ? tags : defaultTags(target, await pythonVersionOf(images[0]), gitSha);
+    return (await publishTags(images, target, args, pushTags)).join("\n");
   }
 
   /** One target, with the build inputs checked against it before anything is built. */
-  private async selectOneTarget(version: string, distro: string | undefined, inputs: { subscription?: Directory; aptMirror?: string }) {
+  private async selectOneTarget(version: string, distro: string | undefined, inputs: { subscription?: Directory; aptMirror?: string; platform?: string }) {
     const project = await moduleProject(this.source);
     const targets = [selectOne(project.spec, version, distro)];
     planTargets(project, targets, { build: inputs });
@@ -284,6 +299,7 @@ async function buildInputs(a: BuildArgs): Promise<BuildInputs> {
     extraCa: a.extraCa && (await extraCaSecret(a.extraCa)),
     subscription: a.subscription && (await subscriptionSecrets(a.subscription)),
     aptMirror: a.aptMirror,
+    platform: a.platform,
   };
 }
 

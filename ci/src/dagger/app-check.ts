@@ -5,7 +5,6 @@
  * be started.
  */
 import { dag, ExecError, type Container, type Directory, type Service } from "@dagger.io/dagger";
-import { targetName } from "../matrix/select.js";
 import type { Target } from "../matrix/types.js";
 import type { SampleApp } from "../verify/apps.js";
 import { judgeExpectedFailure, judgeResponse, tail } from "../verify/http-check.js";
@@ -17,8 +16,8 @@ import { extraCaLeft } from "./image-checks.js";
 import { errorLine, errorText, probeApp, runLogTail, variantContainer } from "./probe.js";
 import { PYPI_HOST, PYPI_INDEX_URL, pypiIndexService, usesPypiIndex } from "./pypi-index.js";
 import { runS2iSteps } from "./s2i.js";
-import { judgeStop, stopOnce, stopVariants } from "./stop-check.js";
-import type { ImageUnderTest } from "./verify.js";
+import { gracePeriod, judgeStop, stopOnce, stopVariants } from "./stop-check.js";
+import { imageLabel, type ImageUnderTest } from "./verify.js";
 
 /** The application image of one app, built by the app's flow; or why it cannot be built here. */
 type AppBuild = { container: Container; cmd: string[] } | { skip: string };
@@ -75,16 +74,17 @@ async function verifyStops(u: ImageUnderTest, app: SampleApp, container: Contain
   const entrypoint = await container.entrypoint();
   const url = `http://127.0.0.1:${app.port}${app.path}`;
   const variants = stopVariants(entrypoint, runCmd, shellFormOnly);
-  const outcomes = await Promise.all(variants.map((v) => stopOnce(container, v, url, 1001, u.runId)));
+  const grace = await gracePeriod(container);
+  const outcomes = await Promise.all(variants.map((v) => stopOnce(container, v, url, 1001, grace, u.runId)));
   const lines = variants.map((v, i) => {
     const o = outcomes[i];
     const why = judgeStop(o);
     return { why, text: `${v.name}: ${why ?? `stopped in ${o.seconds} s, status ${o.status}, PID 1 ${o.pid1}`}` };
   });
-  console.error(`[${targetName(u.target)}] stop on SIGTERM, ${app.name}: ${lines.map((l) => l.text).join("; ")}`);
+  console.error(`[${imageLabel(u)}] stop on SIGTERM, ${app.name}: ${lines.map((l) => l.text).join("; ")}`);
   const bad = lines.filter((l) => l.why);
   if (!bad.length) return { outcome: "pass" };
-  return { outcome: "fail", expected: "the app stops on SIGTERM within 10 s with status 0 (or 143), however it is started", got: bad.map((l) => l.text).join("; ") };
+  return { outcome: "fail", expected: `the app stops on SIGTERM within ${grace} s with status 0 (or 143), however it is started`, got: bad.map((l) => l.text).join("; ") };
 }
 
 async function verifyExpectedFailure(u: ImageUnderTest, app: SampleApp): Promise<Verdict> {
@@ -144,7 +144,7 @@ export function testDockerfilePath(t: Target, kind: "uwsgi" | "mod_wsgi"): strin
 function fromTestDockerfile(u: ImageUnderTest, app: SampleApp, kind: "uwsgi" | "mod_wsgi"): AppBuild {
   const path = testDockerfilePath(u.target, kind);
   const file = u.project.renderer.renderTarget(u.target).find((f) => f.path === path);
-  if (!file) throw new Error(`${path} is not rendered for ${targetName(u.target)} (templates/layout.yml)`);
+  if (!file) throw new Error(`${path} is not rendered for ${imageLabel(u)} (templates/layout.yml)`);
   const images: Record<string, Container> = { MINIMAL_IMAGE: u.image };
   if (kind === "mod_wsgi") {
     if (!u.fullSibling) {

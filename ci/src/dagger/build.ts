@@ -55,8 +55,16 @@ export async function subscriptionSecrets(dir: Directory): Promise<Secret[]> {
   return secrets;
 }
 
+/** "linux/arm64/v8" is "linux/arm64": the names the spec uses. */
+export function normalPlatform(p: string): string {
+  return p.replace(/^linux\/arm64\/v8$/, "linux/arm64").replace(/^linux\/x86_64$/, "linux/amd64");
+}
+
 /** Refuses inputs that do not apply to the target, before anything is built. */
-export function checkBuildInputs(t: Target, inputs: { subscription?: unknown; aptMirror?: string }): void {
+export function checkBuildInputs(t: Target, inputs: { subscription?: unknown; aptMirror?: string; platform?: string }): void {
+  if (inputs.platform !== undefined && !t.distro.platforms.includes(normalPlatform(inputs.platform))) {
+    throw new UsageError(`--platform ${inputs.platform}: the base images of ${targetName(t)} are published for ${t.distro.platforms.join(", ")}`);
+  }
   if (inputs.subscription && t.distro.os !== "rhel") throw new UsageError(`--subscription is for the RHEL targets; ${targetName(t)} is not one`);
   if (inputs.aptMirror !== undefined) {
     if (t.distro.family !== "deb") throw new UsageError(`--apt-mirror is for the Debian targets; ${targetName(t)} is not one`);

@@ -15,6 +15,33 @@ export async function checkUsage(image: Container): Promise<Verdict> {
   return { outcome: "fail", expected: `the default command exits 0 and prints "${USAGE_TEXT}"`, got: `exit ${code}`, logTail: tail(out) };
 }
 
+/** What `uname -m` and the ELF header of an interpreter built for each platform say. */
+export const MACHINES: Record<string, { uname: string; elf: number }> = {
+  "linux/amd64": { uname: "x86_64", elf: 62 },
+  "linux/arm64": { uname: "aarch64", elf: 183 },
+  "linux/ppc64le": { uname: "ppc64le", elf: 21 },
+  "linux/s390x": { uname: "s390x", elf: 22 },
+  "linux/arm/v7": { uname: "armv7l", elf: 40 },
+};
+
+/** Prints `uname -m`, then the machine of the interpreter's ELF header (byte order from the header). */
+const MACHINE_PROBE = `
+import os, platform, sys
+h = open(os.path.realpath(sys.executable), "rb").read(20)
+print(platform.machine())
+print(int.from_bytes(h[18:20], "little" if h[5] == 1 else "big"))
+`;
+
+/** The image runs on the platform it was built for: `uname -m` and the interpreter's ELF machine agree with it. */
+export async function checkMachine(image: Container): Promise<Verdict> {
+  const platform = await image.platform();
+  const want = MACHINES[platform.replace(/^linux\/arm64\/v8$/, "linux/arm64")];
+  if (!want) return { outcome: "fail", expected: `a platform of ${Object.keys(MACHINES).join(", ")}`, got: platform };
+  const [uname, elf] = (await image.withExec(["python3", "-c", MACHINE_PROBE]).stdout()).trim().split("\n");
+  if (uname === want.uname && Number(elf) === want.elf) return { outcome: "pass" };
+  return { outcome: "fail", expected: `uname -m ${want.uname} and an ELF machine ${want.elf} interpreter (${platform})`, got: `uname -m ${uname}, ELF machine ${elf}` };
+}
+
 /** `python --version` names the image's own Python version. */
 export async function checkPythonVersion(image: Container, version: string): Promise<Verdict> {
   const out = await image.withExec(["python", "--version"]).combinedOutput();

@@ -65,20 +65,22 @@ export function pushFailure(ref: string, e: unknown): string {
 }
 
 /**
- * Pushes the image under every tag, the first one alone first: a refusal (credentials,
+ * Pushes the image (one per platform: an image index) under every tag, the first tag first: a refusal (credentials,
  * registry down) then stops the publish before any tag exists. A registry writes a tag
  * only once the whole image is there, so no tag is ever half-written. Returns the
  * references with their digests, in tag order.
  */
-export async function publishTags(image: Container, target: Target, a: PublishArgs, tags: string[]): Promise<string[]> {
+export async function publishTags(images: Container[], target: Target, a: PublishArgs, tags: string[]): Promise<string[]> {
   const repo = `${a.repository}/${a.name ?? targetImageName(target)}`;
   const host = a.repository.split("/")[0];
-  const authed = a.username && a.password ? image.withRegistryAuth(host, a.username, a.password) : image;
+  const [first, ...others] = images;
+  const authed = a.username && a.password ? first.withRegistryAuth(host, a.username, a.password) : first;
   const refs: string[] = [];
   for (const tag of tags) {
     const ref = `${repo}:${tag}`;
     try {
-      refs.push(await authed.publish(ref));
+      // Several platforms: one image index under the tag, each platform's image in it.
+      refs.push(await authed.publish(ref, others.length ? { platformVariants: others } : undefined));
     } catch (e) {
       throw new PublishError(refs.length ? `${pushFailure(ref, e)} (already pushed: ${refs.join(", ")})` : pushFailure(ref, e));
     }

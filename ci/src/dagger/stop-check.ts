@@ -1,4 +1,4 @@
-import type { Container } from "@dagger.io/dagger";
+import { dag, type Container } from "@dagger.io/dagger";
 import { errorLine } from "./probe.js";
 
 /**
@@ -6,12 +6,12 @@ import { errorLine } from "./probe.js";
  * signal rules of PID 1 apply: a signal it has no handler for is dropped), as the image's
  * user; waits until the app answers on its URL; sends SIGTERM from outside, as `docker stop`
  * does; and reports PID 1's command line, the seconds until it exited, whether it had to be
- * killed after 10 s (docker's default), and its exit status. Python's standard library only
+ * killed after the grace period (docker's default is 10 s), and its exit status. Python's standard library only
  * (ctypes for unshare), so it runs in every image; it needs CAP_SYS_ADMIN for the namespace.
  */
 export const STOP_HARNESS = `
 import ctypes, json, os, signal, sys, time, urllib.request, urllib.error
-cmd, url, uid = json.loads(sys.argv[1]), sys.argv[2], int(sys.argv[3])
+cmd, url, uid, grace = json.loads(sys.argv[1]), sys.argv[2], int(sys.argv[3]), float(sys.argv[4])
 def out(**kw):
     print(json.dumps(kw)); sys.exit(0)
 def status_of(st):
@@ -49,10 +49,10 @@ while True:
     done, st = os.waitpid(pid, os.WNOHANG)
     if done:
         break
-    if time.time() - started > 10:
+    if time.time() - started > grace:
         os.kill(pid, signal.SIGKILL); _, st = os.waitpid(pid, 0); killed = True; break
     time.sleep(0.05)
-out(pid1=pid1, seconds=round(time.time() - started, 2), killed=killed, status=status_of(st))
+out(pid1=pid1, seconds=round(time.time() - started, 2), killed=killed, status=status_of(st), grace=grace)
 `;
 
 /** How the command of an app image is started, to stop it again. */
@@ -63,6 +63,7 @@ export interface StopVariant {
 }
 
 export interface StopOutcome {
+  grace?: number;
   pid1?: string;
   seconds?: number;
   killed?: boolean;
@@ -76,7 +77,7 @@ const CLEAN = [0, 143];
 /** Why a stop was not clean, or undefined: it must end by itself on SIGTERM, with a clean status. */
 export function judgeStop(o: StopOutcome): string | undefined {
   if (o.error) return o.error;
-  if (o.killed) return `still running 10 s after SIGTERM, killed (PID 1: ${o.pid1})`;
+  if (o.killed) return `still running ${o.grace} s after SIGTERM, killed (PID 1: ${o.pid1})`;
   if (!CLEAN.includes(o.status!)) return `exited with status ${o.status} after SIGTERM (PID 1: ${o.pid1})`;
   return undefined;
 }
@@ -95,12 +96,21 @@ export function stopVariants(entrypoint: string[], cmd: string[], shellFormOnly:
   ]);
 }
 
+/**
+ * The grace period before a kill: docker's 10 s, or 60 s for an image of another platform than
+ * the engine's, whose every step runs emulated and many times slower.
+ */
+export async function gracePeriod(app: Container): Promise<number> {
+  const [mine, engine] = await Promise.all([app.platform(), dag.defaultPlatform()]);
+  return mine === engine ? 10 : 60;
+}
+
 /** Runs one variant of the app in the stop harness; never throws. */
-export async function stopOnce(app: Container, v: StopVariant, url: string, uid: number, runId: string): Promise<StopOutcome> {
+export async function stopOnce(app: Container, v: StopVariant, url: string, uid: number, grace: number, runId: string): Promise<StopOutcome> {
   let c = app.withUser("0").withEnvVariable("S2I_RUN_ID", runId);
   for (const [k, val] of Object.entries(v.env)) c = c.withEnvVariable(k, val);
   try {
-    const out = await c.withExec(["python3", "-c", STOP_HARNESS, JSON.stringify(v.cmd), url, String(uid)], { insecureRootCapabilities: true }).stdout();
+    const out = await c.withExec(["python3", "-c", STOP_HARNESS, JSON.stringify(v.cmd), url, String(uid), String(grace)], { insecureRootCapabilities: true }).stdout();
     return JSON.parse(out.trim().split("\n").pop() ?? "{}") as StopOutcome;
   } catch (e) {
     return { error: errorLine(e) };

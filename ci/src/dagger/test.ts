@@ -32,7 +32,7 @@ export function checkAppNames(project: ModuleProject, apps: string[] | undefined
  * The checks of each target, planned before anything is built; a UsageError when an
  * explicit app list selects nothing for a target or a build input does not apply.
  */
-export function planTargets(project: ModuleProject, targets: Target[], opts: Omit<TestOptions, "build"> & { build: { subscription?: unknown; aptMirror?: string } }): Map<Target, Check[]> {
+export function planTargets(project: ModuleProject, targets: Target[], opts: Omit<TestOptions, "build"> & { build: { subscription?: unknown; aptMirror?: string; platform?: string } }): Map<Target, Check[]> {
   checkAppNames(project, opts.apps);
   const plans = new Map<Target, Check[]>();
   for (const t of targets) {
@@ -40,7 +40,7 @@ export function planTargets(project: ModuleProject, targets: Target[], opts: Omi
     plans.set(t, planChecks(t, project.apps, { smoke: opts.smoke, only: opts.apps?.length ? opts.apps : undefined }));
   }
   if (opts.apps?.length && [...plans.values()].every((c) => c.length === 0)) {
-    const kinds = targets.map(targetName).join(", ");
+    const kinds = targets.map((t) => targetName(t)).join(", ");
     throw new UsageError(`none of the apps ${opts.apps.join(", ")} applies to ${kinds}${opts.smoke ? " with --smoke" : ""}; see "images" in specs/sample-apps.yml`);
   }
   return plans;
@@ -58,6 +58,7 @@ function testTarget(project: ModuleProject, t: Target, checks: Check[], opts: Te
       fullSibling: sibling && { target: sibling, image: buildImage(project.renderer, sibling, opts.build) },
       extraCa: opts.extraCa,
       runId,
+      platform: opts.build.platform,
     },
     checks,
   );

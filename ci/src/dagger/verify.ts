@@ -7,7 +7,7 @@ import { IMAGE_CHECKS, type Check } from "../verify/plan.js";
 import type { CheckResult, Verdict } from "../verify/report.js";
 import { verifyApp } from "./app-check.js";
 import { buildFailureHint } from "./build.js";
-import { checkNoExtraCa, checkPythonVersion, checkUsage } from "./image-checks.js";
+import { checkMachine, checkNoExtraCa, checkPythonVersion, checkUsage } from "./image-checks.js";
 import { LIBRARY_CHECKS } from "./library-checks.js";
 import { errorLine, errorText } from "./probe.js";
 import type { ModuleProject } from "./project.js";
@@ -22,6 +22,13 @@ export interface ImageUnderTest {
   extraCa?: File;
   /** Unique per run: keeps probe steps from being answered from the cache. */
   runId: string;
+  /** The platform asked for, if any (the report names it). */
+  platform?: string;
+}
+
+/** The image's name in reports and progress lines: "3.11-minimal on debian12", with the platform when one was asked for. */
+export function imageLabel(u: ImageUnderTest): string {
+  return targetName(u.target, u.platform);
 }
 
 /** How many sample apps of one image are checked at once. */
@@ -36,7 +43,7 @@ export const IMAGE_BUILD = "image build";
  * the other checks are listed as not run, with the reason.
  */
 export async function verifyImage(u: ImageUnderTest, checks: Check[]): Promise<CheckResult[]> {
-  console.error(`[${targetName(u.target)}] building the image, then ${checks.length} app checks`);
+  console.error(`[${imageLabel(u)}] building the image, then ${checks.length} app checks`);
   const build = await timed(u, IMAGE_BUILD, async () => {
     try {
       await u.image.sync();
@@ -50,11 +57,12 @@ export async function verifyImage(u: ImageUnderTest, checks: Check[]): Promise<C
   const imageChecks: [string, () => Promise<Verdict>][] = [
     [IMAGE_CHECKS.usage, () => checkUsage(u.image)],
     [IMAGE_CHECKS.pythonVersion, () => checkPythonVersion(u.image, u.target.version.version)],
+    [IMAGE_CHECKS.machine, () => checkMachine(u.image)],
   ];
   if (u.extraCa) imageChecks.push([IMAGE_CHECKS.noExtraCa, () => checkNoExtraCa(u.image, u.extraCa!)]);
   for (const c of LIBRARY_CHECKS) imageChecks.push([c.name, () => c.run(u.image, u.extraCa)]);
   if (build.outcome === "fail") {
-    const notRun = (name: string): CheckResult => ({ name, image: targetName(u.target), outcome: "skip", seconds: 0, reason: "the image did not build" });
+    const notRun = (name: string): CheckResult => ({ name, image: imageLabel(u), outcome: "skip", seconds: 0, reason: "the image did not build" });
     return [build, ...imageChecks.map(([name]) => notRun(name)), ...checks.map((c) => notRun(c.app.name))];
   }
   const imageResults = await Promise.all(imageChecks.map(([name, fn]) => timed(u, name, fn)));
@@ -70,7 +78,7 @@ export async function timed(u: ImageUnderTest, name: string, fn: () => Promise<V
   } catch (e) {
     v = { outcome: "fail", expected: "the check runs", got: errorLine(e), logTail: tail(errorText(e)) };
   }
-  const r: CheckResult = { name, image: targetName(u.target), seconds: (performance.now() - started) / 1000, ...v };
+  const r: CheckResult = { name, image: imageLabel(u), seconds: (performance.now() - started) / 1000, ...v };
   // One line per finished check: the progress of a long run, on stderr.
   console.error(`[${r.image}] ${r.outcome.padEnd(4)} ${name} (${r.seconds.toFixed(1)} s)${r.got ? `: ${r.got.slice(0, 160)}` : r.reason ? `: ${r.reason}` : ""}`);
   return r;

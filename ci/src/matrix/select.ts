@@ -6,9 +6,9 @@ export interface Selection {
   distro?: string;
 }
 
-/** A target's name as users see it: "3.12-minimal on c9s". */
-export function targetName(t: Target): string {
-  return `${t.version.key} on ${t.distro.id}`;
+/** A target's name as users see it: "3.12-minimal on c9s", and "3.12-minimal on c9s (linux/arm64)" for a platform of choice. */
+export function targetName(t: Target, platform?: string): string {
+  return `${t.version.key} on ${t.distro.id}${platform ? ` (${platform})` : ""}`;
 }
 
 /** The full target of a minimal one (same Python, same distro), if the matrix has it. */

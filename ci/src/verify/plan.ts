@@ -31,6 +31,7 @@ export const IMAGE_CHECKS = {
   usage: "usage exits 0",
   pythonVersion: "python --version",
   noExtraCa: "no extra CA in the image",
+  machine: "runs on its platform",
 } as const;
 
 export function imageKind(t: Target): ImageKind {
