@@ -74,12 +74,16 @@ export class Renderer {
   }
 }
 
+/**
+ * Parses a template now, so that a syntax error names its template and line at load time, and
+ * hands the parsed tree to hbs.compile, which turns it into code once, on first use. Each
+ * template is parsed once and compiled once (a template no target uses is never compiled).
+ * parseWithoutProcessing, not parse: compile applies the whitespace rules itself.
+ */
 function compile(hbs: typeof Handlebars, path: string, text: string): Compiled {
   try {
-    // Compile now, not lazily, so a syntax error names its template at load time.
-    const tpl = hbs.compile(text, { strict: true, noEscape: true, preventIndent: true });
-    hbs.precompile(text, { strict: true });
-    return tpl;
+    const ast = hbs.parseWithoutProcessing(text);
+    return hbs.compile(ast, { strict: true, noEscape: true, preventIndent: true });
   } catch (e) {
     throw new TemplateError(`${path}: ${oneLine((e as Error).message)}`);
   }
