@@ -1,72 +1,204 @@
+// The generator CLI as users run it: the compiled dist/ci/cli.js under plain node (npm ci builds it).
 import test from "ava";
 import { execFile } from "node:child_process";
-import { mkdtemp, readdir, readFile, stat } from "node:fs/promises";
+import { access, constants, mkdir, mkdtemp, readdir, readFile, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { promisify } from "node:util";
+import { dockerfileFacts } from "./helpers/dockerfile-facts.js";
 import { projectRoot } from "./helpers/project.js";
 
 const run = promisify(execFile);
-const cli = (...args: string[]) =>
-  run("npx", ["tsx", "ci/cli.ts", ...args], { cwd: projectRoot }).then(
+const cliJs = join(projectRoot, "dist/ci/cli.js");
+
+/** Every file below dir, relative to root, "/"-separated. */
+async function filesBelow(dir: string, root = dir): Promise<string[]> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  return entries.filter((e) => !e.isDirectory()).map((e) => relative(root, join(e.parentPath, e.name)).split("\\").join("/")).sort();
+}
+
+/**
+ * Fails (never skips) when the compiled CLI is missing or older than its sources: the tests
+ * must run the code in ci/, and users run dist/.
+ */
+let built: Promise<void> | undefined;
+function compiledCli(): Promise<void> {
+  built ??= (async () => {
+    try {
+      await access(cliJs);
+    } catch {
+      throw new Error(`${relative(projectRoot, cliJs)} is missing: run \`npm ci\` (or \`npm run prepare\`), which compiles the CLI`);
+    }
+    for (const js of await filesBelow(join(projectRoot, "dist/ci"))) {
+      if (!js.endsWith(".js")) continue;
+      const ts = join(projectRoot, "ci", js.replace(/\.js$/, ".ts"));
+      const [tsStat, jsStat] = await Promise.all([stat(ts).catch(() => undefined), stat(join(projectRoot, "dist/ci", js))]);
+      if (tsStat && tsStat.mtimeMs > jsStat.mtimeMs) {
+        throw new Error(`dist/ci/${js} is older than ci/${js.replace(/\.js$/, ".ts")}: run \`npm run prepare\` to compile the CLI again`);
+      }
+    }
+  })();
+  return built;
+}
+
+type Result = { code: number; stdout: string; stderr: string };
+async function cli(...args: string[]): Promise<Result> {
+  await compiledCli();
+  return run(process.execPath, [cliJs, ...args], { cwd: projectRoot, maxBuffer: 16 << 20 }).then(
     (r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }),
     (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
   );
+}
 
-test("generate writes every pair of the matrix in upstream's layout, with file modes", async (t) => {
+interface Row {
+  version: string;
+  distro: string;
+  image: "full" | "minimal";
+  dockerfile: string;
+  from: string;
+  name: string;
+  default: boolean;
+}
+async function matrixJson(...args: string[]): Promise<Row[]> {
+  const r = await cli("matrix", "--json", ...args);
+  if (r.code !== 0) throw new Error(`matrix --json failed: ${r.stderr}`);
+  return JSON.parse(r.stdout) as Row[];
+}
+
+/** A version key built on several distros, and two of them: what the filter tests need. */
+async function sharedKey(): Promise<{ key: string; picked: Row; other: Row }> {
+  const rows = await matrixJson();
+  const key = rows.find((r) => rows.filter((o) => o.version === r.version).length >= 2)!.version;
+  const [picked, other] = rows.filter((r) => r.version === key);
+  return { key, picked, other };
+}
+
+async function freshTree(): Promise<string> {
+  const out = await mkdtemp(join(tmpdir(), "gen-"));
+  const r = await cli("generate", "--out", out, "--quiet");
+  if (r.code !== 0) throw new Error(r.stderr);
+  return out;
+}
+
+const dockerfilesIn = async (out: string) =>
+  (await filesBelow(out)).filter((p) => /^[^/]+\/Dockerfile\.[^/]+$/.test(p)).sort();
+
+// --- the compiled CLI ---------------------------------------------------------------
+
+test("the compiled CLI is what package.json runs: bin, generate and matrix are plain node on dist/", async (t) => {
+  await t.notThrowsAsync(compiledCli());
+  const pkg = JSON.parse(await readFile(join(projectRoot, "package.json"), "utf8")) as { bin: Record<string, string>; scripts: Record<string, string> };
+  t.is(join(projectRoot, Object.values(pkg.bin)[0]), cliJs);
+  t.regex(pkg.scripts["generate"], /^node dist\/ci\/cli\.js generate\b/);
+  t.regex(pkg.scripts["matrix"], /^node dist\/ci\/cli\.js matrix\b/);
+  t.regex(pkg.scripts["prepare"], /tsconfig\.cli\.json/);
+  t.is((await readFile(cliJs, "utf8")).split("\n")[0], "#!/usr/bin/env node");
+  await access(cliJs, constants.X_OK);
+  const help = await run(cliJs, ["--help"], { cwd: tmpdir() }); // as a bin, from any folder
+  t.regex(help.stdout, /^Usage: s2i-python <command>/);
+});
+
+test("the compiled CLI loads no Dagger SDK", async (t) => {
+  await compiledCli();
+  for (const f of await filesBelow(join(projectRoot, "dist"))) {
+    t.false((await readFile(join(projectRoot, "dist", f), "utf8")).includes("@dagger.io/dagger"), `dist/${f} imports the Dagger SDK`);
+  }
+});
+
+// --- generate -------------------------------------------------------------------------
+
+test("generate writes every target that matrix --json lists, in upstream's layout, with file modes", async (t) => {
+  const rows = await matrixJson();
   const out = await mkdtemp(join(tmpdir(), "gen-"));
   const r = await cli("generate", "--out", out);
   t.is(r.code, 0, r.stderr);
-  t.regex(r.stdout, /generated 31 targets, \d+ files into /);
-  const keys = (await readdir(out)).sort();
-  t.deepEqual(keys, ["3.11", "3.11-minimal", "3.12", "3.12-minimal", "3.13", "3.13-minimal", "3.14", "3.14-minimal", "3.6", "3.8", "3.8-minimal", "3.9", "3.9-minimal"]);
-  t.deepEqual((await readdir(join(out, "3.12-minimal"))).filter((f) => f.startsWith("Dockerfile")).sort(), ["Dockerfile.c10s", "Dockerfile.c9s", "Dockerfile.rhel10", "Dockerfile.rhel8", "Dockerfile.rhel9"]);
-  t.deepEqual((await readdir(join(out, "3.13"))).filter((f) => f.startsWith("Dockerfile")).sort(), ["Dockerfile.c10s", "Dockerfile.debian13", "Dockerfile.fedora"]);
-  t.is((await stat(join(out, "3.8/s2i/bin/assemble"))).mode & 0o777, 0o755);
-  t.is((await stat(join(out, "3.8/README.md"))).mode & 0o777, 0o644);
-  t.truthy(await stat(join(out, "3.11-minimal/test/from-dockerfile/uwsgi.Dockerfile.debian12")));
-  t.truthy(await stat(join(out, "3.12-minimal/root/usr/bin/rpm-file-permissions")));
-  t.true((await readFile(join(out, "3.8/Dockerfile.rhel8"), "utf8")).includes("FROM registry.access.redhat.com/ubi8/s2i-base:1"));
+  t.regex(r.stdout, new RegExp(`generated ${rows.length} targets, \\d+ files into `));
+  t.deepEqual((await readdir(out)).sort(), [...new Set(rows.map((x) => x.version))].sort());
+  t.deepEqual(await dockerfilesIn(out), rows.map((x) => x.dockerfile).sort());
+  for (const key of new Set(rows.map((x) => x.version))) {
+    t.is((await stat(join(out, key, "s2i/bin/assemble"))).mode & 0o777, 0o755, key);
+    t.is((await stat(join(out, key, "README.md"))).mode & 0o777, 0o644, key);
+  }
+  for (const row of rows) t.true(dockerfileFacts(await readFile(join(out, row.dockerfile), "utf8")).from.includes(row.from), row.dockerfile);
+  t.deepEqual((await readdir(out)).filter((f) => f.startsWith(".")), [], "no staging folder left behind");
 });
 
-test("generate --version/--distro writes only the selected targets", async (t) => {
-  const out = await mkdtemp(join(tmpdir(), "gen-"));
-  const r = await cli("generate", "--out", out, "--version", "3.12-minimal", "--distro", "c9s");
+test("generate without a filter replaces each version folder (stale files go) and leaves the rest of --out alone", async (t) => {
+  const out = await freshTree();
+  const { key } = await sharedKey();
+  await writeFile(join(out, key, "STALE"), "from an older template set\n");
+  await mkdir(join(out, "2.7-retired"));
+  await writeFile(join(out, "2.7-retired/Dockerfile.rhel7"), "kept\n");
+  await writeFile(join(out, "Makefile"), "kept\n");
+  const r = await cli("generate", "--out", out, "--quiet");
   t.is(r.code, 0, r.stderr);
-  t.deepEqual(await readdir(out), ["3.12-minimal"]);
-  t.deepEqual((await readdir(join(out, "3.12-minimal"))).filter((f) => f.startsWith("Dockerfile")), ["Dockerfile.c9s"]);
+  await t.throwsAsync(stat(join(out, key, "STALE")), { code: "ENOENT" });
+  t.is(await readFile(join(out, "2.7-retired/Dockerfile.rhel7"), "utf8"), "kept\n");
+  t.is(await readFile(join(out, "Makefile"), "utf8"), "kept\n");
 });
 
-for (const [args, line] of [
-  [["--version", "2.7"], /^error: unknown version "2\.7"; valid versions: 3\.6, .*3\.14-minimal$/],
-  [["--distro", "alpine"], /^error: unknown distro "alpine"; valid distros: .*rhel9$/],
-  [["--version", "3.8", "--distro", "c9s"], /^error: version 3\.8 is not built on c9s; its distros: rhel8$/],
-] as const) {
-  test(`generate ${args.join(" ")} prints one line naming the valid choices, exits non-zero and writes nothing`, async (t) => {
+test("generate --version/--distro into an empty folder writes that target's tree only", async (t) => {
+  const { key, picked } = await sharedKey();
+  const out = await mkdtemp(join(tmpdir(), "gen-"));
+  const r = await cli("generate", "--out", out, "--version", key, "--distro", picked.distro);
+  t.is(r.code, 0, r.stderr);
+  t.deepEqual(await readdir(out), [key]);
+  t.deepEqual(await dockerfilesIn(out), [picked.dockerfile]);
+});
+
+test("a bad version, distro or pair prints one line naming the valid choices, exits 2 and writes nothing", async (t) => {
+  const rows = await matrixJson();
+  const versions = [...new Set(rows.map((r) => r.version))];
+  const key = versions[0];
+  const distros = rows.filter((r) => r.version === key).map((r) => r.distro);
+  const elsewhere = rows.find((r) => !distros.includes(r.distro))!.distro;
+  const cases: [string[], RegExp, string[]][] = [
+    [["--version", "2.7"], /^error: unknown version "2\.7"; valid versions: /, versions],
+    [["--distro", "alpine"], /^error: unknown distro "alpine"; valid distros: /, [...new Set(rows.map((r) => r.distro))]],
+    [["--version", key, "--distro", elsewhere], new RegExp(`^error: version ${key.replace(".", "\\.")} is not built on ${elsewhere}; its distros: ${distros.join(", ")}$`), []],
+  ];
+  for (const [args, line, named] of cases) {
     const out = join(await mkdtemp(join(tmpdir(), "gen-")), "out");
     const r = await cli("generate", "--out", out, ...args);
-    t.is(r.code, 2);
+    t.is(r.code, 2, args.join(" "));
     t.is(r.stdout, "");
     const lines = r.stderr.trim().split("\n");
     t.is(lines.length, 1, r.stderr);
     t.regex(lines[0], line);
+    for (const n of named) t.true(lines[0].includes(n), `${args.join(" ")}: names ${n}`);
     await t.throwsAsync(stat(out), { code: "ENOENT" });
-  });
-}
-
-test("matrix --json lists every target with its Dockerfile and default marker", async (t) => {
-  const r = await cli("matrix", "--json");
-  t.is(r.code, 0, r.stderr);
-  const rows = JSON.parse(r.stdout) as { version: string; distro: string; dockerfile: string; default: boolean }[];
-  t.is(rows.length, 31);
-  t.deepEqual(rows.find((x) => x.version === "3.8" && x.default), { version: "3.8", distro: "rhel8", image: "full", dockerfile: "3.8/Dockerfile.rhel8", from: "registry.access.redhat.com/ubi8/s2i-base:1", name: "ubi8/python-38", default: true } as never);
+  }
 });
 
-test("matrix prints a table with a header and a count", async (t) => {
-  const r = await cli("matrix", "--version", "3.13-minimal");
+test("an unknown option, command or a missing --out is one line and exit 2", async (t) => {
+  for (const args of [["generate", "--out", "x", "--frob"], ["frob"], [], ["generate"], ["matrix", "--out", "x"], ["generate", "--out"]]) {
+    const r = await cli(...args);
+    t.is(r.code, 2, args.join(" "));
+    t.is(r.stderr.trim().split("\n").length, 1, `${args.join(" ")}: ${r.stderr}`);
+    t.regex(r.stderr, /^error: /);
+  }
+});
+
+// --- matrix ------------------------------------------------------------------------
+
+test("matrix --json: one row per version/distro pair, each with its Dockerfile, one default distro per version", async (t) => {
+  const rows = await matrixJson();
+  t.true(rows.length > 0);
+  t.is(new Set(rows.map((r) => `${r.version} ${r.distro}`)).size, rows.length);
+  for (const r of rows) {
+    t.regex(r.dockerfile, new RegExp(`^${r.version.replace(".", "\\.")}/Dockerfile\\.[a-z0-9]+$`));
+    t.is(r.image, r.version.endsWith("-minimal") ? "minimal" : "full");
+  }
+  for (const v of new Set(rows.map((r) => r.version))) t.is(rows.filter((r) => r.version === v && r.default).length, 1, v);
+});
+
+test("matrix prints a table: a header, one line per target, and the count", async (t) => {
+  const { key } = await sharedKey();
+  const rows = await matrixJson("--version", key);
+  const r = await cli("matrix", "--version", key);
   t.is(r.code, 0, r.stderr);
   const lines = r.stdout.trim().split("\n");
   t.regex(lines[0], /^VERSION\s+DISTRO\s+IMAGE\s+DOCKERFILE\s+FROM\s+NAME$/);
-  t.is(lines.length, 5);
-  t.is(lines.at(-1), "3 targets; * = default distro of the version");
+  t.deepEqual(lines.slice(1, -1).map((l) => l.split(/\s+/)[0]), rows.map(() => key));
+  t.is(lines.at(-1), `${rows.length} targets; * = default distro of the version`);
 });
