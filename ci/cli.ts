@@ -2,18 +2,19 @@
 // The generator CLI: renders the build trees and lists the matrix, with no Dagger engine.
 // Runs compiled (npm ci builds dist/ through "prepare"):
 //   node dist/ci/cli.js generate --out DIR [--version 3.12-minimal] [--distro c9s]
+//   node dist/ci/cli.js generate --check DIR [--version ...] [--distro ...]
 //   node dist/ci/cli.js matrix [--json]
 // The arguments are read with node:util parseArgs: yargs took ~100 ms of a ~0.4 s run to load.
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { exitCodeOf, isReported, UsageError } from "./src/errors.js";
+import { ChecksFailedError, exitCodeOf, isReported, UsageError } from "./src/errors.js";
 import { loadSpec } from "./src/matrix/load.js";
 import { dockerfilePath, selectTargets } from "./src/matrix/select.js";
 import { matrixRows, matrixTable } from "./src/matrix/table.js";
 import { Renderer } from "./src/render/render.js";
-import { renderTree, writeTree } from "./src/render/tree.js";
+import { checkTree, renderTree, writeTree } from "./src/render/tree.js";
 import { FsSource } from "./src/source.js";
 
 // ci/cli.ts under tsx, dist/ci/cli.js once compiled: the checkout is one or two levels up.
@@ -37,7 +38,13 @@ Renders the Python s2i image build trees from specs/ and templates/.
 
 Commands:
   generate --out DIR     write the build trees: DIR/<version key>/Dockerfile.<distro>, README.md,
-                         s2i/bin/*, root/**, test/** (version folders are replaced)
+                         s2i/bin/*, root/**, test/**. Without a filter each version folder is
+                         replaced whole (stale files go); with --version/--distro only the
+                         selected targets' files are written and nothing else is touched.
+  generate --check DIR   render afresh and compare with DIR; writes nothing. Exit 0 when equal,
+                         else exit 1 with one line per file: differs:, missing:, not generated:
+                         (a file inside a checked version folder that generate does not write),
+                         mode: (executable or not, as git keeps it).
   matrix                 list the targets: version key, distro, image, Dockerfile, base image, name
 
 Options:
@@ -47,11 +54,12 @@ Options:
   --json        matrix: print JSON (one object per target)
   -h, --help    show this help
 
-Exit codes: 0 success; 1 the run broke; 2 bad input (arguments, spec, template), with one line
-saying what is wrong.`;
+Exit codes: 0 success; 1 --check found differences, or the run broke; 2 bad input (arguments,
+spec, template), with one line saying what is wrong.`;
 
 const OPTIONS = {
   out: { type: "string" },
+  check: { type: "string" },
   version: { type: "string" },
   distro: { type: "string" },
   quiet: { type: "boolean" },
@@ -62,7 +70,7 @@ const OPTIONS = {
 type Args = { [K in keyof typeof OPTIONS]?: (typeof OPTIONS)[K]["type"] extends "string" ? string : boolean };
 
 const COMMAND_OPTIONS: Record<string, (keyof Args)[]> = {
-  generate: ["out", "version", "distro", "quiet", "help"],
+  generate: ["out", "check", "version", "distro", "quiet", "help"],
   matrix: ["json", "version", "distro", "help"],
 };
 
@@ -90,18 +98,49 @@ function parse(argv: string[]): { command?: string; args: Args } {
   return { command, args };
 }
 
+/** " --version V --distro D": the filters as the user gave them, for messages. */
+function filterArgs(a: Args): string {
+  return (a.version !== undefined ? ` --version ${a.version}` : "") + (a.distro !== undefined ? ` --distro ${a.distro}` : "");
+}
+
 async function generate(a: Args): Promise<void> {
-  if (a.out === undefined) throw new UsageError("generate needs --out DIR (see --help)");
+  if ((a.out === undefined) === (a.check === undefined)) throw new UsageError("generate needs --out DIR (write) or --check DIR (compare), one of them");
   const started = performance.now();
   const source = new CliSource(projectRoot);
   const spec = await loadSpec(source);
   const targets = selectTargets(spec, { version: a.version, distro: a.distro });
   const renderer = await Renderer.load(source, spec);
   const files = renderTree(renderer, targets);
-  await writeTree(resolve(a.out), files);
+  const filtered = a.version !== undefined || a.distro !== undefined;
+
+  if (a.check !== undefined) {
+    const dir = resolve(a.check);
+    if (!isFolder(dir)) throw new UsageError(`--check ${a.check}: no such folder`);
+    // Files of the same version keys that the filter left out are not compared, but are not strays either.
+    const keys = new Set(targets.map((t) => t.version.key));
+    const all = filtered ? renderTree(renderer, spec.targets.filter((t) => keys.has(t.version.key))) : files;
+    const problems = checkTree(dir, files, new Set(all.map((f) => f.path)));
+    if (problems.length > 0) {
+      throw new ChecksFailedError(
+        [...problems, `${a.check}: ${problems.length} difference(s) from a fresh render of ${targets.length} targets; \`generate --out ${a.check}\` rewrites the version folders`].join("\n"),
+      );
+    }
+    console.log(`${a.check}: ${files.length} files of ${targets.length} targets match a fresh render`);
+    return;
+  }
+
+  await writeTree(resolve(a.out!), files, filtered ? "update" : "replace");
   if (!a.quiet) for (const t of targets) console.log(`wrote ${a.out}/${dockerfilePath(t)}`);
   const ms = Math.round(performance.now() - started);
-  console.log(`generated ${targets.length} targets, ${files.length} files into ${a.out} in ${ms} ms`);
+  console.log(`generated ${targets.length} targets, ${files.length} files into ${a.out} in ${ms} ms${filterArgs(a) ? ` (only${filterArgs(a)}; other files left alone)` : ""}`);
+}
+
+function isFolder(p: string): boolean {
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 async function matrix(a: Args): Promise<void> {
@@ -124,7 +163,8 @@ try {
   await main(process.argv.slice(2));
 } catch (e) {
   // One exit-code table for every entry point (ci/src/errors.ts).
-  if (isReported(e)) console.error(`error: ${e.message}`);
+  if (e instanceof Error && e.name === "ChecksFailedError") console.error(e.message);
+  else if (isReported(e)) console.error(`error: ${e.message}`);
   else if (e instanceof Error && typeof (e as NodeJS.ErrnoException).code === "string") console.error(`error: ${e.message}`);
   else console.error(e);
   process.exitCode = exitCodeOf(e);

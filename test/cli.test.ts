@@ -1,7 +1,7 @@
 // The generator CLI as users run it: the compiled dist/ci/cli.js under plain node (npm ci builds it).
 import test from "ava";
 import { execFile } from "node:child_process";
-import { access, constants, mkdir, mkdtemp, readdir, readFile, stat, writeFile } from "node:fs/promises";
+import { access, chmod, constants, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { promisify } from "node:util";
@@ -137,6 +137,25 @@ test("generate without a filter replaces each version folder (stale files go) an
   t.is(await readFile(join(out, "Makefile"), "utf8"), "kept\n");
 });
 
+test("generate --version/--distro writes only the selected targets' files and deletes nothing", async (t) => {
+  const out = await freshTree();
+  const { key, picked, other } = await sharedKey();
+  const before = await filesBelow(out);
+  await writeFile(join(out, key, "SENTINEL"), "mine\n");
+  await writeFile(join(out, other.dockerfile), "# edited by hand\n");
+  await writeFile(join(out, picked.dockerfile), "# edited by hand\n");
+  const r = await cli("generate", "--out", out, "--version", key, "--distro", picked.distro);
+  t.is(r.code, 0, r.stderr);
+  t.is(r.stdout.trim().split("\n")[0], `wrote ${out}/${picked.dockerfile}`);
+  t.is(await readFile(join(out, key, "SENTINEL"), "utf8"), "mine\n", "a file of the version folder that generate does not write stays");
+  t.is(await readFile(join(out, other.dockerfile), "utf8"), "# edited by hand\n", "another distro's Dockerfile stays as it was");
+  t.not(await readFile(join(out, picked.dockerfile), "utf8"), "# edited by hand\n", "the selected Dockerfile is rendered again");
+  t.deepEqual(await filesBelow(out), [...before, `${key}/SENTINEL`].sort(), "every other file is still there, no temporary file left");
+  const check = await cli("generate", "--check", out, "--version", key, "--distro", picked.distro);
+  t.is(check.code, 1);
+  t.deepEqual(check.stderr.trim().split("\n").slice(0, -1), [`not generated: ${key}/SENTINEL`], "the rendered files match; only the sentinel is not generate's");
+});
+
 test("generate --version/--distro into an empty folder writes that target's tree only", async (t) => {
   const { key, picked } = await sharedKey();
   const out = await mkdtemp(join(tmpdir(), "gen-"));
@@ -145,6 +164,74 @@ test("generate --version/--distro into an empty folder writes that target's tree
   t.deepEqual(await readdir(out), [key]);
   t.deepEqual(await dockerfilesIn(out), [picked.dockerfile]);
 });
+
+// --- generate --check --------------------------------------------------------------
+
+test("generate --check passes on a fresh tree, whole or filtered, and prints one line", async (t) => {
+  const out = await freshTree();
+  const r = await cli("generate", "--check", out);
+  t.is(r.code, 0, r.stderr);
+  t.regex(r.stdout, /^.+: \d+ files of \d+ targets match a fresh render\n$/);
+  const { key, picked } = await sharedKey();
+  t.is((await cli("generate", "--check", out, "--version", key)).code, 0);
+  t.is((await cli("generate", "--check", out, "--distro", picked.distro)).code, 0);
+});
+
+test("generate --check names each differing file on its own line, exits 1 and writes nothing", async (t) => {
+  const out = await freshTree();
+  const { key, picked } = await sharedKey();
+  const edited = `${(await readFile(join(out, picked.dockerfile), "utf8"))}RUN echo edited by hand\n`;
+  await writeFile(join(out, picked.dockerfile), edited);
+  await rm(join(out, key, "README.md"));
+  await writeFile(join(out, key, "Dockerfile.old"), "stray\n");
+  await chmod(join(out, key, "s2i/bin/run"), 0o644);
+  const before = await filesBelow(out);
+  const r = await cli("generate", "--check", out);
+  t.is(r.code, 1);
+  const lines = r.stderr.trim().split("\n");
+  t.deepEqual(lines.slice(0, -1).sort(), [
+    `differs: ${picked.dockerfile}`,
+    `missing: ${key}/README.md`,
+    `mode: ${key}/s2i/bin/run 0644, expected 0755`,
+    `not generated: ${key}/Dockerfile.old`,
+  ].sort());
+  t.regex(lines.at(-1)!, /4 difference\(s\)/);
+  t.deepEqual(await filesBelow(out), before, "nothing written or removed");
+  t.is(await readFile(join(out, picked.dockerfile), "utf8"), edited);
+});
+
+test("generate --check with a filter compares only the selected targets; the other distros' files are not strays", async (t) => {
+  const out = await freshTree();
+  const { key, picked, other } = await sharedKey();
+  await writeFile(join(out, other.dockerfile), "# edited by hand\n");
+  const same = await cli("generate", "--check", out, "--version", key, "--distro", picked.distro);
+  t.is(same.code, 0, same.stderr);
+  await writeFile(join(out, picked.dockerfile), "# edited by hand\n");
+  const r = await cli("generate", "--check", out, "--version", key, "--distro", picked.distro);
+  t.is(r.code, 1);
+  t.deepEqual(r.stderr.trim().split("\n").slice(0, -1), [`differs: ${picked.dockerfile}`]);
+});
+
+test("generate --check reports the files of a folder that was never generated as missing", async (t) => {
+  const { key, picked } = await sharedKey();
+  const out = await mkdtemp(join(tmpdir(), "gen-"));
+  const r = await cli("generate", "--check", out, "--version", key, "--distro", picked.distro);
+  t.is(r.code, 1);
+  t.true(r.stderr.includes(`missing: ${picked.dockerfile}\n`));
+  t.deepEqual(await readdir(out), []);
+});
+
+test("generate --check with bad input exits 2 with one line", async (t) => {
+  const out = await freshTree();
+  for (const args of [["--check", join(out, "no-such-folder")], ["--check", out, "--version", "2.7"], ["--check", out, "--out", out]]) {
+    const r = await cli("generate", ...args);
+    t.is(r.code, 2, args.join(" "));
+    t.is(r.stderr.trim().split("\n").length, 1, r.stderr);
+    t.regex(r.stderr, /^error: /);
+  }
+});
+
+// --- bad input ---------------------------------------------------------------------
 
 test("a bad version, distro or pair prints one line naming the valid choices, exits 2 and writes nothing", async (t) => {
   const rows = await matrixJson();
