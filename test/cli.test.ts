@@ -289,3 +289,19 @@ test("matrix prints a table: a header, one line per target, and the count", asyn
   t.deepEqual(lines.slice(1, -1).map((l) => l.split(/\s+/)[0]), rows.map(() => key));
   t.is(lines.at(-1), `${rows.length} targets; * = default distro of the version`);
 });
+
+test("matrix --pullable lists exactly the targets whose Dockerfile names a registry in every FROM", async (t) => {
+  const all = await matrixJson();
+  const pullable = await matrixJson("--pullable");
+  t.true(pullable.length > 0);
+  const out = await freshTree();
+  const listed = new Set(pullable.map((r) => r.dockerfile));
+  for (const row of all) {
+    const text = await readFile(join(out, row.dockerfile), "utf8");
+    const { from } = dockerfileFacts(text);
+    const stages = [...text.matchAll(/^FROM\s+\S+\s+AS\s+(\S+)/gim)].map((m) => m[1].toLowerCase());
+    const pulled = from.filter((f) => !stages.includes(f.toLowerCase()));
+    const qualified = pulled.every((image) => /^[^/]*[.:][^/]*\/|^localhost\//.test(image));
+    t.is(listed.has(row.dockerfile), qualified, `${row.dockerfile}: FROM ${pulled.join(", ")}`);
+  }
+});
