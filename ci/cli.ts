@@ -14,9 +14,8 @@ import { loadSpec } from "./src/matrix/load.js";
 import { dockerfilePath, selectTargets } from "./src/matrix/select.js";
 import { matrixRows, matrixTable } from "./src/matrix/table.js";
 import type { Target } from "./src/matrix/types.js";
-import { Renderer } from "./src/render/render.js";
-import { checkTree, renderTree, writeTree } from "./src/render/tree.js";
 import { FsSource } from "./src/source.js";
+// render/ (Handlebars) is imported where it is used, so that `matrix` does not load it.
 
 // ci/cli.ts under tsx, dist/ci/cli.js once compiled: the checkout is one or two levels up.
 const here = dirname(fileURLToPath(import.meta.url));
@@ -114,6 +113,8 @@ async function generate(a: Args): Promise<void> {
   const source = new CliSource(projectRoot);
   const spec = await loadSpec(source);
   const targets = selectTargets(spec, { version: a.version, distro: a.distro });
+  const { Renderer } = await import("./src/render/render.js");
+  const { checkTree, renderTree, writeTree } = await import("./src/render/tree.js");
   const renderer = await Renderer.load(source, spec);
   const files = renderTree(renderer, targets);
   const filtered = a.version !== undefined || a.distro !== undefined;
@@ -177,6 +178,7 @@ async function matrix(a: Args): Promise<void> {
   const spec = await loadSpec(source);
   let targets: Target[] = selectTargets(spec, { version: a.version, distro: a.distro });
   if (a.pullable) {
+    const { Renderer } = await import("./src/render/render.js");
     const renderer = await Renderer.load(source, spec);
     targets = targets.filter((t) => {
       const dockerfile = renderer.renderTarget(t).find((f) => f.path === dockerfilePath(t))!;

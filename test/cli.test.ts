@@ -1,7 +1,7 @@
 // The generator CLI as users run it: the compiled dist/ci/cli.js under plain node (npm ci builds it).
 import test from "ava";
 import { execFile } from "node:child_process";
-import { access, chmod, constants, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { access, chmod, constants, lstat, mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { promisify } from "node:util";
@@ -123,18 +123,30 @@ test("generate writes every target that matrix --json lists, in upstream's layou
   t.deepEqual((await readdir(out)).filter((f) => f.startsWith(".")), [], "no staging folder left behind");
 });
 
-test("generate without a filter replaces each version folder (stale files go) and leaves the rest of --out alone", async (t) => {
+test("generate without a filter makes each version folder hold exactly its files (stale ones go) and leaves the rest of --out alone", async (t) => {
   const out = await freshTree();
   const { key } = await sharedKey();
+  const fresh = await filesBelow(out);
   await writeFile(join(out, key, "STALE"), "from an older template set\n");
+  await mkdir(join(out, key, "old/deeper"), { recursive: true });
+  await writeFile(join(out, key, "old/deeper/file"), "stale too\n");
+  // Things in the way: a folder where a file goes, and a link to a folder outside where a folder goes.
+  await rm(join(out, key, "README.md"));
+  await mkdir(join(out, key, "README.md"));
+  const outside = await mkdtemp(join(tmpdir(), "outside-"));
+  await rm(join(out, key, "s2i"), { recursive: true });
+  await symlink(outside, join(out, key, "s2i"));
   await mkdir(join(out, "2.7-retired"));
   await writeFile(join(out, "2.7-retired/Dockerfile.rhel7"), "kept\n");
   await writeFile(join(out, "Makefile"), "kept\n");
   const r = await cli("generate", "--out", out, "--quiet");
   t.is(r.code, 0, r.stderr);
-  await t.throwsAsync(stat(join(out, key, "STALE")), { code: "ENOENT" });
+  t.deepEqual(await filesBelow(out), [...fresh, "2.7-retired/Dockerfile.rhel7", "Makefile"].sort());
+  t.true((await lstat(join(out, key, "s2i"))).isDirectory(), "the link was replaced by a folder");
+  t.deepEqual(await readdir(outside), [], "nothing written through the link");
   t.is(await readFile(join(out, "2.7-retired/Dockerfile.rhel7"), "utf8"), "kept\n");
   t.is(await readFile(join(out, "Makefile"), "utf8"), "kept\n");
+  t.is((await cli("generate", "--check", out)).code, 0);
 });
 
 test("generate --version/--distro writes only the selected targets' files and deletes nothing", async (t) => {

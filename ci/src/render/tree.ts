@@ -1,4 +1,4 @@
-import { chmodSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, relative, sep } from "node:path";
 import { TemplateError } from "../errors.js";
 import type { Target } from "../matrix/types.js";
@@ -32,86 +32,108 @@ export function versionFolders(files: RenderedFile[]): string[] {
 }
 
 /**
- * Writes files under outDir.
+ * Writes files under outDir, each to a temporary file beside it that is renamed over it once
+ * every file has been written: a failure leaves no half-written file (the temporaries go).
  *
- * - replace: each version-key folder the files live in is written beside its final place and
- *   then swapped in whole, so files the templates no longer produce go away. Used when every
- *   target of those keys is rendered (`generate` without a filter).
- * - update: only these files are written, each to a temporary file beside it that is then
- *   renamed over it; nothing else under outDir is touched. Used with --version/--distro, where
- *   the other distros' Dockerfiles of the same key must stay.
+ * - "replace" (generate without a filter, every target of those keys): afterwards each version
+ *   folder holds exactly these files. What the templates no longer produce is removed, and a
+ *   file or folder in the way of a new one is cleared.
+ * - "update" (generate --version/--distro): only these files are written; nothing else under
+ *   outDir is touched, so the other distros' Dockerfiles of a version key stay.
  *
- * Either way a failure leaves no half-written file: the temporaries are removed and nothing is
- * renamed until every file has been written. (The file system calls are synchronous: a
- * one-shot CLI has nothing to overlap them with, and ~170 small files go faster without a
- * thread-pool round trip per call.)
+ * Files are replaced in place rather than by swapping in a fresh copy of each version folder:
+ * removing the old copy's ~170 files cost more than the rest of the write. The calls are
+ * synchronous: a one-shot CLI has nothing to overlap them with.
  */
 export async function writeTree(outDir: string, files: RenderedFile[], mode: "replace" | "update"): Promise<void> {
   mkdirSync(outDir, { recursive: true });
-  if (mode === "replace") replaceFolders(outDir, files);
-  else updateFiles(outDir, files);
-}
-
-function writeOne(path: string, f: RenderedFile, dirs: Set<string>): void {
-  const dir = dirname(path);
-  if (!dirs.has(dir)) {
-    mkdirSync(dir, { recursive: true });
-    dirs.add(dir);
-  }
-  writeFileSync(path, f.content);
-  chmodSync(path, f.mode); // exact, whatever the umask
-}
-
-function replaceFolders(outDir: string, files: RenderedFile[]): void {
-  const staging = mkdtempSync(join(outDir, ".generate-"));
-  try {
-    const dirs = new Set<string>();
-    for (const f of files) writeOne(join(staging, f.path), f, dirs);
-    for (const key of versionFolders(files)) {
-      const place = join(outDir, key);
-      const old = join(staging, `.old-${key}`);
-      // Move the old folder aside first, so the version folder is never missing on failure.
-      let hadOld = true;
-      try {
-        renameSync(place, old);
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
-        hadOld = false;
-      }
-      try {
-        renameSync(join(staging, key), place);
-      } catch (e) {
-        if (hadOld) renameSync(old, place);
-        throw e;
-      }
-    }
-  } finally {
-    rmSync(staging, { recursive: true, force: true });
-  }
-}
-
-function updateFiles(outDir: string, files: RenderedFile[]): void {
-  const written: [tmp: string, final: string][] = [];
+  const replace = mode === "replace";
+  const pending: [tmp: string, final: string][] = [];
   const dirs = new Set<string>();
   try {
     for (const f of files) {
       const final = join(outDir, f.path);
+      ensureDir(outDir, dirname(final), dirs, replace);
       const tmp = join(dirname(final), `.${basename(final)}.generate-${process.pid}`);
-      written.push([tmp, final]);
-      writeOne(tmp, f, dirs);
+      pending.push([tmp, final]);
+      writeFileSync(tmp, f.content);
+      chmodSync(tmp, f.mode); // exact, whatever the umask
     }
   } catch (e) {
-    for (const [tmp] of written) rmSync(tmp, { force: true });
+    for (const [tmp] of pending) rmSync(tmp, { force: true });
     throw e;
   }
-  for (const [i, [tmp, final]] of written.entries()) {
+  for (const [i, [tmp, final]] of pending.entries()) {
     try {
-      renameSync(tmp, final);
+      try {
+        renameSync(tmp, final);
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        if (!replace || (code !== "EISDIR" && code !== "ENOTEMPTY" && code !== "EEXIST")) throw e;
+        removeTree(final); // a folder where the file goes
+        renameSync(tmp, final);
+      }
     } catch (e) {
-      for (const [rest] of written.slice(i)) rmSync(rest, { force: true });
+      for (const [rest] of pending.slice(i)) rmSync(rest, { force: true });
       throw e;
     }
   }
+  if (replace) removeStale(outDir, files);
+}
+
+/**
+ * mkdir -p, once per folder. With clear, a file or a symbolic link where a folder goes is
+ * removed first (mkdir -p would write through a link, out of the tree).
+ */
+function ensureDir(outDir: string, dir: string, made: Set<string>, clear: boolean): void {
+  if (made.has(dir)) return;
+  if (!clear) {
+    mkdirSync(dir, { recursive: true });
+  } else {
+    let p = outDir;
+    for (const part of relative(outDir, dir).split(sep)) {
+      p = join(p, part);
+      if (made.has(p)) continue;
+      const st = lstatSync(p, { throwIfNoEntry: false });
+      if (st && !st.isDirectory()) unlinkSync(p);
+      if (!st?.isDirectory()) mkdirSync(p);
+      made.add(p);
+    }
+  }
+  made.add(dir);
+}
+
+/** In the version folders of files, removes every entry that is neither one of files nor a folder holding one. */
+function removeStale(outDir: string, files: RenderedFile[]): void {
+  const keep = new Set(files.map((f) => f.path));
+  const keepDirs = new Set<string>();
+  for (const path of keep) for (let d = path; d.includes("/"); ) keepDirs.add((d = d.slice(0, d.lastIndexOf("/"))));
+  const emptied: string[] = [];
+  for (const key of versionFolders(files)) {
+    for (const e of readdirSync(join(outDir, key), { recursive: true, withFileTypes: true })) {
+      const full = join(e.parentPath, e.name);
+      const path = relative(outDir, full).split(sep).join("/");
+      if (e.isDirectory()) {
+        if (!keepDirs.has(path)) emptied.push(full);
+      } else if (!keep.has(path)) {
+        unlinkSync(full);
+      }
+    }
+  }
+  // Deepest first: a stale folder holds no kept file, so it is empty once its stale files are gone.
+  for (const d of emptied.sort((a, b) => b.length - a.length)) rmdirSync(d);
+}
+
+/** rm -r for a folder in the way: one listing, then unlink and rmdir. */
+function removeTree(dir: string): void {
+  const subdirs: string[] = [];
+  for (const e of readdirSync(dir, { recursive: true, withFileTypes: true })) {
+    const p = join(e.parentPath, e.name);
+    if (e.isDirectory()) subdirs.push(p);
+    else unlinkSync(p);
+  }
+  for (const d of subdirs.sort((a, b) => b.length - a.length)) rmdirSync(d);
+  rmdirSync(dir);
 }
 
 /**
