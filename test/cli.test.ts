@@ -5,7 +5,13 @@ import { access, chmod, constants, lstat, mkdir, mkdtemp, readdir, readFile, rm,
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { promisify } from "node:util";
+import { TemplateError } from "../ci/src/errors.js";
+import { loadProject, type Project } from "../ci/src/project.js";
+import { TemplateCache, useTemplateCache } from "../ci/src/render/template-cache.js";
+import { renderTree } from "../ci/src/render/tree.js";
+import { FsSource } from "../ci/src/source.js";
 import { dockerfileFacts } from "./helpers/dockerfile-facts.js";
+import { OverlaySource } from "./helpers/overlay-source.js";
 import { projectRoot } from "./helpers/project.js";
 
 const run = promisify(execFile);
@@ -42,9 +48,10 @@ function compiledCli(): Promise<void> {
 }
 
 type Result = { code: number; stdout: string; stderr: string };
-async function cli(...args: string[]): Promise<Result> {
+const cli = (...args: string[]) => cliWith({}, ...args);
+async function cliWith(env: Record<string, string>, ...args: string[]): Promise<Result> {
   await compiledCli();
-  return run(process.execPath, [cliJs, ...args], { cwd: projectRoot, maxBuffer: 16 << 20 }).then(
+  return run(process.execPath, [cliJs, ...args], { cwd: projectRoot, maxBuffer: 16 << 20, env: { ...process.env, ...env } }).then(
     (r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }),
     (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
   );
@@ -315,5 +322,64 @@ test("matrix --pullable lists exactly the targets whose Dockerfile names a regis
     const pulled = from.filter((f) => !stages.includes(f.toLowerCase()));
     const qualified = pulled.every((image) => /^[^/]*[.:][^/]*\/|^localhost\//.test(image));
     t.is(listed.has(row.dockerfile), qualified, `${row.dockerfile}: FROM ${pulled.join(", ")}`);
+  }
+});
+
+// --- the CLI's template cache -------------------------------------------------------
+
+test("with the template cache cold, warm or off, generate writes the same tree", async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), "tcache-"));
+  const cache = join(dir, "templates.json");
+  const trees: string[] = [];
+  const written: number[] = [];
+  for (const setting of [cache, cache, "off"]) {
+    const out = join(dir, `out-${trees.length}`);
+    const r = await cliWith({ S2I_PYTHON_TEMPLATE_CACHE: setting }, "generate", "--out", out, "--quiet");
+    t.is(r.code, 0, r.stderr);
+    trees.push(out);
+    written.push((await stat(cache)).mtimeMs);
+  }
+  t.is(written[1], written[0], "the warm run found every template in the cache (a miss rewrites it)");
+  t.true(Object.keys(JSON.parse(await readFile(cache, "utf8")) as object).length > 0, "the cold run filled the cache");
+  const listing = await filesBelow(trees[0]);
+  for (const other of trees.slice(1)) {
+    t.deepEqual(await filesBelow(other), listing);
+    for (const f of listing) t.is(await readFile(join(other, f), "utf8"), await readFile(join(trees[0], f), "utf8"), f);
+  }
+  // And the tree is what the renderer gives in process, with no cache at all.
+  const { spec, renderer } = await loadProject(new FsSource(projectRoot));
+  for (const f of renderTree(renderer, spec.targets)) t.is(await readFile(join(trees[1], f.path), "utf8"), f.content, f.path);
+});
+
+test("a corrupt template cache is ignored and written anew", async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), "tcache-"));
+  const cache = join(dir, "templates.json");
+  await writeFile(cache, "{ not json");
+  const out = join(dir, "out");
+  const r = await cliWith({ S2I_PYTHON_TEMPLATE_CACHE: cache }, "generate", "--out", out, "--quiet");
+  t.is(r.code, 0, r.stderr);
+  t.true(Object.keys(JSON.parse(await readFile(cache, "utf8")) as object).length > 0);
+  t.is((await cli("generate", "--check", out)).code, 0);
+});
+
+// In process: compile() reads the cache that useTemplateCache turned on (serial: it is module state).
+test.serial("with the template cache on, a changed template is compiled again and a syntax error still names the template and line", async (t) => {
+  const file = join(await mkdtemp(join(tmpdir(), "tcache-")), "templates.json");
+  const cold = TemplateCache.open(file);
+  useTemplateCache(cold);
+  try {
+    const plain = await loadProject(new FsSource(projectRoot));
+    cold.save();
+    useTemplateCache(TemplateCache.open(file)); // warm: what the next run reads
+    const target = plain.spec.targets.find((x) => !x.version.minimal)!;
+    const readmeOf = (p: Project) => p.renderer.renderTarget(target).find((f) => f.path === `${target.version.key}/README.md`)!.content;
+    const before = readmeOf(plain);
+    const edited = await loadProject(new OverlaySource({ "templates/readme/full.md.hbs": "Edited: Python {{version}}\n" }));
+    t.is(readmeOf(edited), `Edited: Python ${target.version.version}\n`);
+    t.is(readmeOf(await loadProject(new FsSource(projectRoot))), before, "the kept entry for the real template still serves");
+    const e = await t.throwsAsync(loadProject(new OverlaySource({ "templates/readme/full.md.hbs": "ok\n{{#if minimal}\n" })), { instanceOf: TemplateError });
+    t.regex(e!.message, /^templates\/readme\/full\.md\.hbs: Parse error on line 2:/);
+  } finally {
+    useTemplateCache(undefined);
   }
 });

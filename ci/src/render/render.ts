@@ -5,6 +5,7 @@ import type { Spec, Target } from "../matrix/types.js";
 import { templateVars } from "./vars.js";
 import { helpers } from "./helpers.js";
 import { loadLayout, ruleApplies, type LayoutRule } from "./layout.js";
+import { activeTemplateCache, TemplateCache } from "./template-cache.js";
 
 /** A rendered file: its path in the build tree (starting with the version key), text and mode. */
 export interface RenderedFile {
@@ -74,16 +75,27 @@ export class Renderer {
   }
 }
 
+// Frozen, and copied for each call: Handlebars' precompile adds `data: true` to the object it is given.
+const COMPILE_OPTIONS = Object.freeze({ strict: true, noEscape: true, preventIndent: true });
+
 /**
  * Parses a template now, so that a syntax error names its template and line at load time, and
- * hands the parsed tree to hbs.compile, which turns it into code once, on first use. Each
- * template is parsed once and compiled once (a template no target uses is never compiled).
- * parseWithoutProcessing, not parse: compile applies the whitespace rules itself.
+ * compiles it once: hbs.compile turns the parsed tree into code on first use (a template no
+ * target uses is never compiled). parseWithoutProcessing, not parse: compile applies the
+ * whitespace rules itself. With the CLI's template cache on (template-cache.ts), the code is
+ * Handlebars' precompiled form instead, taken from the cache or compiled once and kept there.
  */
 function compile(hbs: typeof Handlebars, path: string, text: string): Compiled {
   try {
-    const ast = hbs.parseWithoutProcessing(text);
-    return hbs.compile(ast, { strict: true, noEscape: true, preventIndent: true });
+    const cache = activeTemplateCache();
+    if (!cache) return hbs.compile(hbs.parseWithoutProcessing(text), { ...COMPILE_OPTIONS });
+    const key = TemplateCache.key(Handlebars.VERSION, COMPILE_OPTIONS, text);
+    let code = cache.get(key);
+    if (code === undefined) {
+      code = hbs.precompile(hbs.parseWithoutProcessing(text), { ...COMPILE_OPTIONS }) as unknown as string;
+      cache.put(key, code);
+    }
+    return hbs.template(new Function(`return ${code};`)() as TemplateSpecification);
   } catch (e) {
     throw new TemplateError(`${path}: ${oneLine((e as Error).message)}`);
   }
