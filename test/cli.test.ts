@@ -175,6 +175,21 @@ test("generate --version/--distro writes only the selected targets' files and de
   t.deepEqual(check.stderr.trim().split("\n").slice(0, -1), [`not generated: ${key}/SENTINEL`], "the rendered files match; only the sentinel is not generate's");
 });
 
+test("a generate that fails part way leaves every file as it was and no temporary file behind", async (t) => {
+  const out = await freshTree();
+  const { key, picked } = await sharedKey();
+  await writeFile(join(out, picked.dockerfile), "# edited by hand\n");
+  // With a filter nothing is cleared out of the way: a file where the s2i folder goes stops the write.
+  await rm(join(out, key, "s2i"), { recursive: true });
+  await writeFile(join(out, key, "s2i"), "in the way\n");
+  const before = await filesBelow(out);
+  const r = await cli("generate", "--out", out, "--version", key, "--distro", picked.distro);
+  t.is(r.code, 1);
+  t.regex(r.stderr, /^error: .*\n$/);
+  t.is(await readFile(join(out, picked.dockerfile), "utf8"), "# edited by hand\n", "files written before the failure were not put in place");
+  t.deepEqual(await filesBelow(out), before, "no temporary file left");
+});
+
 test("generate --version/--distro into an empty folder writes that target's tree only", async (t) => {
   const { key, picked } = await sharedKey();
   const out = await mkdtemp(join(tmpdir(), "gen-"));
