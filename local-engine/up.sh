@@ -123,15 +123,27 @@ else
     die "step 5: podman run of $image failed"
   printf '%s' "$binfmt_now" >"$run_dir/engine-binfmt"
 fi
-# Wait for the listener, watching for an early exit.
-for i in $(seq 120); do
+# Wait for the listener, watching for an early exit. After an unclean stop (the session that
+# started the engine was killed) the engine first wipes its old cache and releases the network
+# namespaces it left behind: with a large cache that takes minutes, so wait long and say why.
+start_timeout=${S2I_ENGINE_START_TIMEOUT:-900}
+t0=$(date +%s); next_report=30
+until (exec 3<>"/dev/tcp/127.0.0.1/${ENGINE_ADDR##*:}") 2>/dev/null; do
   st=$(podman inspect --format '{{.State.Status}}' "$ENGINE_CONTAINER" 2>/dev/null || echo gone)
   if [[ "$st" != running ]]; then
     podman logs --tail 30 "$ENGINE_CONTAINER" >&2 || true
     die "step 5: engine container is '$st' instead of running (last log lines above; podman logs $ENGINE_CONTAINER)"
   fi
-  (exec 3<>"/dev/tcp/127.0.0.1/${ENGINE_ADDR##*:}") 2>/dev/null && break
-  [[ $i == 120 ]] && { podman logs --tail 30 "$ENGINE_CONTAINER" >&2; die "step 5: engine did not listen on $ENGINE_ADDR within 60s"; }
+  waited=$(($(date +%s) - t0))
+  if ((waited >= start_timeout)); then
+    podman logs --tail 30 "$ENGINE_CONTAINER" >&2
+    die "step 5: engine did not listen on $ENGINE_ADDR within ${start_timeout}s (S2I_ENGINE_START_TIMEOUT)"
+  fi
+  if ((waited >= next_report)); then
+    last=$(podman logs --tail 1 "$ENGINE_CONTAINER" 2>&1 | cut -c1-160)
+    log "still starting after ${waited}s (an engine stopped uncleanly first clears its old cache); last log: $last"
+    next_report=$((next_report + 30))
+  fi
   sleep 0.5
 done
 log "engine listening on $ENGINE_ADDR"
