@@ -12,7 +12,10 @@
 //     and of the venv's site-packages, the standard library's bytecode;
 //   - the biggest packages: bytes of their files on disk now, and dpkg's Installed-Size;
 // then per Python version and distro the minimal/full ratio, and for each minimal image the goal:
-// at most 25% above the matching python:3.X-slim image of the same Debian release (ANCHORS).
+// at most 25% above the matching python:3.X-slim image of the same Debian release (ANCHORS;
+// amd64 figures, so other platforms get the distance to them but no verdict).
+// A platform whose base image the registry lacks (or has for another architecture only) gets
+// one line saying so, and the run goes on.
 // Figures only: it exits non-zero on errors, never on a missed goal.
 // The extra CA (default: the host's bundle, as the engine tests pass it) is a build secret:
 // it does not change an image or its cache keys.
@@ -35,6 +38,7 @@ const ANCHORS: Record<string, { image: string; mb: number }> = {
   "3.13/debian13": { image: "python:3.13-slim-trixie", mb: 118.06 },
 };
 const ANCHOR_SOURCE = "docker-library/repo-info, uncompressed amd64, Aug 2026";
+const ANCHOR_PLATFORM = "linux/amd64";
 /** A minimal image may be this much bigger than its anchor. */
 const GOAL_FACTOR = 1.25;
 
@@ -141,6 +145,8 @@ interface Result {
   target: Target;
   platform: string;
   m: Measured;
+  /** The size of the files of its base image on this platform. */
+  base: number;
 }
 
 async function main(): Promise<void> {
@@ -196,7 +202,7 @@ async function main(): Promise<void> {
           console.log(`  not built: ${firstLine(e)}`);
           continue;
         }
-        results.push({ target: t, platform, m });
+        results.push({ target: t, platform, m, base: baseSize });
 
         console.log(`  size: ${mb(m.files)} of files (du -sxb /; compared with the anchor), ${mb(m.disk)} on disk (du -sxk /), OCI tarball ${mb(m.tarball)} (gzip layers)`);
         console.log(`  base ${baseOf(t)}: ${mb(baseSize)}; the image adds ${mb(m.files - baseSize)}`);
@@ -222,10 +228,15 @@ async function main(): Promise<void> {
         continue;
       }
       const goal = anchor.mb * 1e6 * GOAL_FACTOR;
-      const note = r.platform === "linux/amd64" ? "" : " (the anchor is amd64's; repo-info gives no uncompressed size for other platforms)";
-      console.log(
-        `  goal ${name}: ${mb(r.m.files)} <= ${mb(goal)} (${anchor.image} ${anchor.mb} MB + 25%; ${ANCHOR_SOURCE}): ${r.m.files <= goal ? "MET" : "NOT met"}, ${((100 * r.m.files) / (anchor.mb * 1e6) - 100).toFixed(0)}% above the anchor${note}`,
-      );
+      const above = `${((100 * r.m.files) / (anchor.mb * 1e6) - 100).toFixed(0)}% above ${anchor.image} (${anchor.mb} MB; ${ANCHOR_SOURCE})`;
+      if (r.platform !== ANCHOR_PLATFORM) {
+        // No public uncompressed figure for other platforms: say how far off, judge nothing.
+        const amd = results.find((o) => o.platform === ANCHOR_PLATFORM && o.target === r.target);
+        const bases = amd ? `; its base is ${mb(r.base)} here against ${mb(amd.base)} on ${ANCHOR_PLATFORM}` : "";
+        console.log(`  goal ${name}: not judged, the anchor is ${ANCHOR_PLATFORM}'s (repo-info gives no uncompressed size for ${r.platform}); ${mb(r.m.files)} is ${above}${bases}`);
+        continue;
+      }
+      console.log(`  goal ${name}: ${mb(r.m.files)} <= ${mb(goal)} (the anchor + 25%): ${r.m.files <= goal ? "MET" : "NOT met"}, ${above}`);
     }
     if (failures.length) throw new Error(`${failures.length} build(s) failed: ${failures.join("; ")}`);
   });
