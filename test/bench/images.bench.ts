@@ -163,7 +163,7 @@ async function main(): Promise<void> {
     const extraCa: Secret | undefined = caPath === "none" ? undefined : dag.setSecret("extra-ca", readFileSync(caPath, "utf8"));
     const enginePlatform = await dag.defaultPlatform();
     const platforms = (args.platform ?? enginePlatform).split(",").map((p) => p.trim()).filter(Boolean);
-    console.log(`images.bench: ${targets.map(targetName).join(", ")}; platforms ${platforms.join(", ")} (engine: ${enginePlatform}); extra CA: ${caPath}`);
+    console.log(`images.bench: ${targets.map((t) => targetName(t)).join(", ")}; platforms ${platforms.join(", ")} (engine: ${enginePlatform}); extra CA: ${caPath}`);
     const results: Result[] = [];
     const failures: string[] = [];
 
