@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { promisify } from "node:util";
 import { TemplateError } from "../ci/src/errors.js";
+import type { MatrixRow as Row } from "../ci/src/matrix/table.js";
 import { loadProject, type Project } from "../ci/src/project.js";
 import { TemplateCache, useTemplateCache } from "../ci/src/render/template-cache.js";
 import { renderTree } from "../ci/src/render/tree.js";
@@ -57,15 +58,6 @@ async function cliWith(env: Record<string, string>, ...args: string[]): Promise<
   );
 }
 
-interface Row {
-  version: string;
-  distro: string;
-  image: "full" | "minimal";
-  dockerfile: string;
-  from: string;
-  name: string;
-  default: boolean;
-}
 async function matrixJson(...args: string[]): Promise<Row[]> {
   const r = await cli("matrix", "--json", ...args);
   if (r.code !== 0) throw new Error(`matrix --json failed: ${r.stderr}`);
