@@ -33,8 +33,9 @@ for (const t of debian) {
 
     const report = readReport(out);
     for (const res of report.results) tt.log(resultLine(res));
-    // The report covers the plan: the image checks and every app the table applies to, none skipped.
-    const want = [IMAGE_BUILD, IMAGE_CHECKS.usage, IMAGE_CHECKS.pythonVersion, IMAGE_CHECKS.noExtraCa, ...LIBRARY_CHECKS.map((c) => c.name), ...planChecks(t, apps, { smoke }).map((c) => c.app.name)];
+    // The report covers the plan: every image check (with --extra-ca, all of them apply) and every
+    // app the table applies to, none skipped.
+    const want = [IMAGE_BUILD, ...Object.values(IMAGE_CHECKS), ...LIBRARY_CHECKS.map((c) => c.name), ...planChecks(t, apps, { smoke }).map((c) => c.app.name)];
     tt.deepEqual(report.results.map((x) => x.name).sort(), [...want].sort(), "one result per planned check");
     const bad = report.results.filter((x) => x.outcome !== "pass");
     tt.deepEqual(bad.map(resultLine), [], `every check passes (report in ${out}/)`);
