@@ -4,7 +4,7 @@ import { errorLine } from "./probe.js";
 /**
  * Starts a command the way a container engine does, as PID 1 of a new PID namespace (the
  * signal rules of PID 1 apply: a signal it has no handler for is dropped), as the image's
- * user; waits until the app answers on its URL; sends SIGTERM from outside, as `docker stop`
+ * user; waits until the app answers on its URL and its processes have settled; sends SIGTERM from outside, as `docker stop`
  * does; and reports PID 1's command line, the seconds until it exited, whether it had to be
  * killed after the grace period (docker's default is 10 s), and its exit status. Python's standard library only
  * (ctypes for unshare), so it runs in every image; it needs CAP_SYS_ADMIN for the namespace.
@@ -41,6 +41,17 @@ while True:
         os.kill(pid, signal.SIGKILL); os.waitpid(pid, 0)
         out(error="the app did not answer on " + url + " within 90 s")
     time.sleep(0.3)
+# Stop a settled server, as a rollout does: wait until no process has come or gone for 1.5 s
+# (at most 20 s). A SIGTERM that lands while a server still forks its workers can hit a race of
+# the server's own (a gunicorn worker that has not set its handlers yet runs the master's).
+def procs():
+    return sorted(p for p in os.listdir("/proc") if p.isdigit())
+seen, since, settle_by = procs(), time.time(), time.time() + 20
+while time.time() - since < 1.5 and time.time() < settle_by:
+    time.sleep(0.2)
+    now = procs()
+    if now != seen:
+        seen, since = now, time.time()
 pid1 = open("/proc/%d/cmdline" % pid, "rb").read().replace(b"\\0", b" ").decode("utf-8", "replace").strip()
 started = time.time()
 os.kill(pid, signal.SIGTERM)
