@@ -5,7 +5,7 @@ import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
-import { kebab, parseCall } from "../local-engine/call/parse.js";
+import { kebab, parseCall, summary } from "../local-engine/call/parse.js";
 import { loadTypedefs } from "../local-engine/call/typedefs.js";
 import { projectRoot } from "./helpers/project.js";
 
@@ -23,6 +23,16 @@ test("the functions are the module's @func() methods, as the introspector reads 
   const listed = Object.values(defs.main.methods).map((f) => kebab(f.name));
   t.deepEqual([...listed].sort(), declaredFunctions().sort());
   for (const name of listed) t.regex((help as { help: string }).help, new RegExp(`^  ${name} `, "m"));
+});
+
+test("the function list gives each doc comment's first sentence whole, across its line breaks", (t) => {
+  const help = (parseCall(defs, ["--help"]) as { help: string }).help;
+  for (const f of Object.values(defs.main.methods)) {
+    const line = help.split("\n").find((l) => l.startsWith(`  ${kebab(f.name)} `))!;
+    t.regex(line, /\.$/, `${kebab(f.name)}: a whole sentence`);
+    t.true(f.description.replace(/\s+/g, " ").startsWith(line.replace(/^\s+\S+\s+/, "")), kebab(f.name));
+  }
+  t.is(summary("One line\nacross two. Then more.\n\nAnother paragraph."), "One line across two.");
 });
 
 test("a function's --help lists its flags with types, defaults and what is required", (t) => {

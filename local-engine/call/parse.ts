@@ -180,7 +180,11 @@ export function parseCall(defs: ModuleDefs, words: string[], exists: (p: string)
   return { call: { ctorArgs: ctor.values, fn, args: own.values, chain } };
 }
 
-const firstLine = (s: string) => s.split("\n")[0];
+/** A doc comment's first sentence, its line breaks joined: the one-line summary of a list. */
+export function summary(doc: string): string {
+  const paragraph = doc.split(/\n\s*\n/)[0].replace(/\s*\n\s*/g, " ").trim();
+  return /^.*?\.(?=\s|$)/.exec(paragraph)?.[0] ?? paragraph;
+}
 
 function table(rows: [string, string][]): string {
   const w = Math.max(...rows.map(([a]) => a.length));
@@ -199,12 +203,12 @@ function flagRows(args: Record<string, ArgDef>): [string, string][] {
 }
 
 export function moduleHelp(defs: ModuleDefs): string {
-  const fns = Object.values(defs.main.methods).map((f): [string, string] => [kebab(f.name), firstLine(f.description)]);
+  const fns = Object.values(defs.main.methods).map((f): [string, string] => [kebab(f.name), summary(f.description)]);
   const ctor = flagRows(defs.main.constructor?.arguments ?? {});
   return [
     "Usage: call [module flags] <function> [flags] [<chained function> [flags]]",
     "",
-    firstLine(defs.description),
+    summary(defs.description),
     "",
     "Functions:",
     table(fns),
