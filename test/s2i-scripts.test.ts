@@ -1,23 +1,17 @@
 // Tests of the s2i scripts and root helper scripts (templates/s2i/bin, templates/root).
-// Each template is rendered with Handlebars for a full and a minimal version key,
+// Each template is rendered by the project's renderer for a full and a minimal version key,
 // then checked for syntax (bash -n / sh -n, shellcheck, py_compile) and run on the
 // host with fake tools on PATH where a real one is not needed.
 import test from 'ava';
-import Handlebars from 'handlebars';
 import {spawn, spawnSync} from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import {fileURLToPath} from 'node:url';
+import type {Target} from '../ci/src/matrix/types.js';
+import {project} from './helpers/project.js';
 
-const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const templatesDir = path.join(repo, 'templates');
 
-type Context = {key: string; version: string; shortVer: string; minimal: boolean};
-const fullContext: Context = {key: '3.11', version: '3.11', shortVer: '311', minimal: false};
-const minimalContext: Context = {key: '3.11-minimal', version: '3.11', shortVer: '311', minimal: true};
-
-/** Template paths (relative to templates/, without .hbs) this file covers. */
+/** Paths in a target's tree (after the version key) this file covers. */
 const scripts = [
   's2i/bin/assemble',
   's2i/bin/run',
@@ -31,20 +25,37 @@ const scripts = [
   'root/usr/bin/container-entrypoint',
 ];
 
+// Before any test is declared: ava wants every declaration in one tick.
+const {spec, renderer} = await project();
+
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 's2i-scripts-'));
 fs.chmodSync(scratch, 0o755);
 test.after.always('remove the scratch directory', () => {
   fs.rmSync(scratch, {recursive: true, force: true});
 });
 
-function render(context: Context, into: string): string {
+
+/**
+ * The scripts as the project's own renderer writes them for a version key (3.11, 3.11-minimal):
+ * from the key's first target; a helper that target does not get (rpm-file-permissions, which
+ * only the minimal RPM images have) from the first other target that has it, same image kind first.
+ */
+function render(key: string, into: string): string {
+  const minimal = key.endsWith('-minimal');
+  const own = spec.targets.filter((t) => t.version.key === key);
+  const sameKind = spec.targets.filter((t) => t.version.minimal === minimal && t.version.key !== key);
+  const others = [...sameKind, ...spec.targets.filter((t) => t.version.minimal !== minimal)];
   const out = path.join(scratch, into);
   for (const rel of scripts) {
-    const source = fs.readFileSync(path.join(templatesDir, `${rel}.hbs`), 'utf8');
-    const text = Handlebars.compile(source, {strict: true})(context);
+    let file: {content: string} | undefined;
+    for (const t of [...own, ...others] as Target[]) {
+      file = renderer.renderTarget(t).find((f) => f.path === `${t.version.key}/${rel}`);
+      if (file) break;
+    }
+    if (!file) throw new Error(`no target renders ${rel}`);
     const target = path.join(out, rel);
     fs.mkdirSync(path.dirname(target), {recursive: true});
-    fs.writeFileSync(target, text, {mode: 0o755});
+    fs.writeFileSync(target, file.content, {mode: 0o755});
   }
   chmodTree(out, 0o755);
   return out;
@@ -57,8 +68,8 @@ function chmodTree(dir: string, mode: number): void {
   }
 }
 
-const full = render(fullContext, 'full');
-const minimal = render(minimalContext, 'minimal');
+const full = render('3.11', 'full');
+const minimal = render('3.11-minimal', 'minimal');
 const bin = (name: string) => path.join(full, name);
 
 const hostPython = ['/usr/bin/python3', '/usr/local/bin/python3'].find((p) => fs.existsSync(p)) ?? 'python3';
