@@ -2,7 +2,8 @@
 // hint for a package that no enabled repository has.
 import test from "ava";
 import { buildFailureHint, missingPackage } from "../ci/src/dagger/build.js";
-import { defaultTags, pushFailure, targetImageName } from "../ci/src/dagger/publish.js";
+import { defaultTags, pushFailure } from "../ci/src/dagger/publish.js";
+import { targetImageName } from "../ci/src/matrix/image.js";
 import { selectOne } from "../ci/src/matrix/select.js";
 import { project } from "./helpers/project.js";
 

@@ -8,6 +8,7 @@ import { TemplateError } from "../ci/src/errors.js";
 import { loadProject } from "../ci/src/project.js";
 import { renderTree } from "../ci/src/render/tree.js";
 import { selectOne } from "../ci/src/matrix/select.js";
+import { targetImageName } from "../ci/src/matrix/image.js";
 import { dockerfileFacts } from "./helpers/dockerfile-facts.js";
 import { OverlaySource } from "./helpers/overlay-source.js";
 import { project } from "./helpers/project.js";
@@ -225,7 +226,11 @@ test("every README renders with no unresolved placeholder", async (t) => {
     t.truthy(readme, target.version.key);
     t.notRegex(readme.content, /\{\{|\}\}|\{%|%\}|undefined|\[object Object\]/, `${target.version.key} on ${target.distro.id}`);
     t.true(readme.content.includes(`Python ${target.version.version}`));
-    if (target.version.minimal) t.true(readme.content.includes(`podman pull ${target.version.mainImage}`));
+    // Upstream's image where it publishes one, else the name publish gives under the user's repository.
+    const defaultTarget = selectOne(spec, target.version.key);
+    const pull = target.version.mainImage ?? `<repository>/${targetImageName(defaultTarget)}`;
+    t.true(readme.content.includes(`podman pull ${pull}\n`), `${target.version.key}: podman pull ${pull}`);
+    if (!target.version.mainImage) t.true(readme.content.includes(`dagger call publish --version ${target.version.key} --repository `), target.version.key);
   }
 });
 

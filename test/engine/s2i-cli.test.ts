@@ -6,7 +6,7 @@ import { execFileSync } from "node:child_process";
 import { mkdtemp, readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { targetImageName } from "../../ci/src/dagger/publish.js";
+import { targetImageName } from "../../ci/src/matrix/image.js";
 import { targetName } from "../../ci/src/matrix/select.js";
 import { daggerCall, explainCall, HOST_CA, readReport, resultLine } from "../helpers/dagger-call.js";
 import { bringUpEngine, engineProblem } from "../helpers/engine-ready.js";

@@ -6,7 +6,7 @@ import { execFileSync } from "node:child_process";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
-import { targetImageName } from "../../ci/src/dagger/publish.js";
+import { targetImageName } from "../../ci/src/matrix/image.js";
 import { selectOne } from "../../ci/src/matrix/select.js";
 import { startAuthRegistry } from "../helpers/auth-registry.js";
 import { daggerCall, explainCall, HOST_CA, readReport, resultLine } from "../helpers/dagger-call.js";

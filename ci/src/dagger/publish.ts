@@ -1,5 +1,6 @@
 import type { Container, Secret } from "@dagger.io/dagger";
 import { PublishError, UsageError } from "../errors.js";
+import { targetImageName } from "../matrix/image.js";
 import type { Target } from "../matrix/types.js";
 import { withoutTraceIds } from "./probe.js";
 
@@ -28,11 +29,6 @@ export function checkPublishArgs(a: PublishArgs): void {
   if (bad.length) throw new UsageError(`invalid tag ${bad.map((t) => `"${t}"`).join(", ")}; a tag is 1-128 of [A-Za-z0-9_.-], not starting with . or -`);
   if (a.gitSha !== undefined && !SHA.test(a.gitSha)) throw new UsageError(`--git-sha "${a.gitSha}" is not 7 to 40 lower-case hex digits`);
   if (Boolean(a.username) !== Boolean(a.password)) throw new UsageError("--username and --password go together (leave both out for a registry without login)");
-}
-
-/** The image name a target publishes under: python-312-minimal-c9s, python-311-debian12. */
-export function targetImageName(t: Target): string {
-  return `python-${t.version.shortVer}${t.version.minimal ? "-minimal" : ""}-${t.distro.id}`;
 }
 
 /** The Python version inside the image, e.g. 3.12.9. */

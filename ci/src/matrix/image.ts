@@ -21,6 +21,11 @@ export function imageNameLabel(t: Target): string {
   return `${d.org}/python-${v.shortVer}-${d.prod}`;
 }
 
+/** The image name `publish` pushes under the user's repository: python-312-minimal-c9s, python-311-debian12. */
+export function targetImageName(t: Target): string {
+  return `python-${t.version.shortVer}${t.version.minimal ? "-minimal" : ""}-${t.distro.id}`;
+}
+
 /** The image name the label resolves to once built ($NAME is python3 in the Fedora images). */
 export function imageName(t: Target): string {
   return imageNameLabel(t).replace("$NAME", "python3");

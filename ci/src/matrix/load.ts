@@ -107,7 +107,7 @@ export function parseVersions(doc: unknown, distros: Map<string, Distro>): { ver
       minimal,
       distros: ids,
       defaultDistro: ids[0],
-      mainImage: f.string("main_image"),
+      mainImage: f.optionalString("main_image", QUALIFIED_IMAGE, QUALIFIED_EXPECTED),
       pkg: f.optionalString("pkg", /^[a-z0-9.]+$/, "a package name such as python39") ?? `python${version}`,
       moduleStream: f.optionalString("module_stream", /^[a-z0-9]+:[0-9.]+$/, 'a module stream such as "python38:3.8"') ?? "",
       fullPythonPkgs: f.optionalStringList("full_python_pkgs"),

@@ -54,7 +54,8 @@ export interface Version {
   /** The distro ids this key is built on, the default first. */
   distros: string[];
   defaultDistro: string;
-  mainImage: string;
+  /** The published image the README tells users to pull; absent when upstream publishes none (the Debian images). */
+  mainImage?: string;
   /** The interpreter's package name: python3.12, python39, ... */
   pkg: string;
   /** The dnf module stream enabled on RHEL 8 ("" when none). */

@@ -1,4 +1,4 @@
-import { baseImage, expandSpecVars, imageNameLabel, installPackages } from "../matrix/image.js";
+import { baseImage, expandSpecVars, imageNameLabel, installPackages, targetImageName } from "../matrix/image.js";
 import type { Spec, Target } from "../matrix/types.js";
 
 /** The Dockerfile template a target uses: its family, or "rpm-micro" for a minimal image on UBI Micro. */
@@ -16,6 +16,7 @@ export function templateVars(spec: Spec, t: Target) {
   const { version: v, distro: d } = t;
   const sameKey = spec.targets.filter((o) => o.version.key === v.key);
   const flavors = new Set(sameKey.map(flavorOf));
+  const publishName = targetImageName(sameKey.find((o) => o.distro.id === v.defaultDistro)!);
   // RHEL and CentOS Stream carry their EL release in CNB ids and PLATFORM; Fedora has none (as upstream).
   const elVersion = d.os === "rhel" || d.os === "centos-stream" ? d.release : "";
   return {
@@ -32,7 +33,15 @@ export function templateVars(spec: Spec, t: Target) {
     /** The interpreter's package name, e.g. python3.12, python39. */
     pkg: v.pkg,
     moduleStream: v.moduleStream,
-    mainImage: v.mainImage,
+    /**
+     * What the README tells users to pull: upstream's published image, or, where upstream
+     * publishes none, the name `publish` gives the key's default target under the user's
+     * own repository (the same for every distro of the key, as the README is shared).
+     */
+    mainImage: v.mainImage ?? `<repository>/${publishName}`,
+    publishedUpstream: v.mainImage !== undefined,
+    /** The name `publish` gives the key's default target: python-311-debian12. */
+    publishName,
     /** The command that makes the virtual environment, e.g. "python3.12 -m venv". */
     venv: v.venv,
     /** The package manager of the full RPM image's RUN lines (minimal images use microdnf). */
