@@ -4,10 +4,11 @@ import { errorLine } from "./probe.js";
 /**
  * Starts a command the way a container engine does, as PID 1 of a new PID namespace (the
  * signal rules of PID 1 apply: a signal it has no handler for is dropped), as the image's
- * user; waits until the app answers on its URL and its processes have settled; sends SIGTERM from outside, as `docker stop`
- * does; and reports PID 1's command line, the seconds until it exited, whether it had to be
- * killed after the grace period (docker's default is 10 s), and its exit status. Python's standard library only
- * (ctypes for unshare), so it runs in every image; it needs CAP_SYS_ADMIN for the namespace.
+ * user; waits until the app answers on its URL and its processes have settled; sends SIGTERM
+ * from outside, as `docker stop` does; and reports PID 1's command line, the seconds until it
+ * exited, whether it had to be killed after the grace period (docker's default is 10 s), and
+ * its exit status. Python's standard library only (ctypes for unshare), so it runs in every
+ * image; it needs CAP_SYS_ADMIN for the namespace.
  */
 export const STOP_HARNESS = `
 import ctypes, json, os, signal, sys, time, urllib.request, urllib.error
