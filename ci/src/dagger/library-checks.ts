@@ -75,23 +75,26 @@ export interface LibraryCheck {
   run: (image: Container, extraCa?: File) => Promise<Verdict>;
 }
 
-async function python(image: Container, script: string, opts: { root?: boolean; extraCa?: File } = {}): Promise<{ code: number; out: string }> {
-  let c = opts.root ? image.withUser("0") : image;
-  c = withExtraCa(c, opts.extraCa, (x) => x.withExec(["python3", "-c", script], { expect: ReturnType.Any }));
-  const [code, out] = await Promise.all([c.exitCode(), c.combinedOutput()]);
-  return { code, out };
-}
-
 const verdict = (ok: boolean, expected: string, got: string, log = ""): Verdict => (ok ? { outcome: "pass" } : { outcome: "fail", expected, got: clip(got, 300), logTail: tail(log) });
 
-export const LIBRARY_CHECKS: LibraryCheck[] = [
-  {
-    name: "docker-library: python imports",
-    run: async (image) => {
-      const r = await python(image, IMPORTS);
-      return verdict(r.code === 0, "curses, readline, dbm.gnu, dbm.ndbm import; bz2, zlib, lzma (zstd on 3.14+) round-trip", `exit ${r.code}: ${r.out.trim().split("\n").pop()}`, r.out);
+/**
+ * A check that runs a Python script as the image user (with the extra CA for its https
+ * clients when `withCa`): it passes when the script exits 0, else reports the exit status and
+ * the script's last line of output.
+ */
+function scriptCheck(name: string, script: string, expected: string, opts: { withCa?: boolean } = {}): LibraryCheck {
+  return {
+    name,
+    run: async (image, extraCa) => {
+      const c = withExtraCa(image, opts.withCa ? extraCa : undefined, (x) => x.withExec(["python3", "-c", script], { expect: ReturnType.Any }));
+      const [code, out] = await Promise.all([c.exitCode(), c.combinedOutput()]);
+      return verdict(code === 0, expected, `exit ${code}: ${out.trim().split("\n").pop() ?? ""}`, out);
     },
-  },
+  };
+}
+
+export const LIBRARY_CHECKS: LibraryCheck[] = [
+  scriptCheck("docker-library: python imports", IMPORTS, "curses, readline, dbm.gnu, dbm.ndbm import; bz2, zlib, lzma (zstd on 3.14+) round-trip"),
   {
     name: "docker-library: no stray bytecode",
     run: async (image) => {
@@ -99,27 +102,9 @@ export const LIBRARY_CHECKS: LibraryCheck[] = [
       return verdict(out.trim() === "", "no *.pyc or *.pyo under /usr/local or /opt", `found ${out.trim().split("\n").slice(0, 3).join(", ")}`, out);
     },
   },
-  {
-    name: "docker-library: pip and requests over TLS",
-    run: async (image, extraCa) => {
-      const r = await python(image, PIP_TLS, { extraCa });
-      return verdict(r.code === 0, "pip installs requests, which fetches https://pypi.org/simple/requests/", `exit ${r.code}: ${r.out.trim().split("\n").pop()}`, r.out);
-    },
-  },
-  {
-    name: "docker-library: sqlite3",
-    run: async (image) => {
-      const r = await python(image, SQLITE);
-      return verdict(r.code === 0, "an in-memory table round trip", `exit ${r.code}: ${r.out.trim().split("\n").pop()}`, r.out);
-    },
-  },
-  {
-    name: "docker-library: thread stack size",
-    run: async (image) => {
-      const r = await python(image, STACK);
-      return verdict(r.code === 0, "RecursionError in a thread, exit 0 (no crash)", `exit ${r.code}: ${r.out.trim().split("\n").pop() ?? ""}`, r.out);
-    },
-  },
+  scriptCheck("docker-library: pip and requests over TLS", PIP_TLS, "pip installs requests, which fetches https://pypi.org/simple/requests/", { withCa: true }),
+  scriptCheck("docker-library: sqlite3", SQLITE, "an in-memory table round trip"),
+  scriptCheck("docker-library: thread stack size", STACK, "RecursionError in a thread, exit 0 (no crash)"),
   {
     name: "docker-library: UTC",
     run: async (image) => {
