@@ -18,7 +18,7 @@ import { checkPublishArgs, defaultTags, publishTags, pythonVersionOf } from "./d
 import { assertPassed, checkReportDirectory, reportDirectory } from "./dagger/report.js";
 import { checkAppNames, planTargets, testTargets, type TestOptions } from "./dagger/test.js";
 import { verifyAppFromContext } from "./dagger/app-check.js";
-import { timed } from "./dagger/verify.js";
+import { newRunId, timed } from "./dagger/verify.js";
 import { mapPool } from "./pool.js";
 
 /** What the image builds may be given, as the functions take it. */
@@ -201,7 +201,7 @@ export class S2iPython {
       target: targets[0],
       image: buildImage(project.renderer, targets[0], await buildInputs({ extraCa })),
       extraCa,
-      runId: `${started}-${Math.random().toString(36).slice(2, 8)}`,
+      runId: newRunId(),
     };
     const results = await mapPool(apps, 3, (name) =>
       timed(u, `${name} from its own Dockerfile`, () => verifyAppFromContext(u, project.apps.find((a) => a.name === name)!, contexts.directory(name), builder)),
@@ -257,9 +257,8 @@ export class S2iPython {
     if (new Set(platforms).size !== platforms.length) throw new UsageError(`--platforms names a platform twice: ${platforms.join(", ")}`);
     const project = await moduleProject(this.source);
     const target = selectOne(project.spec, version, distro);
-    for (const platform of platforms) planTargets(project, [target], { build: { subscription, aptMirror, platform } });
-    planTargets(project, [target], { build: { subscription, aptMirror } });
     const variants = platforms.length ? platforms : [undefined];
+    for (const platform of variants) planTargets(project, [target], { build: { subscription, aptMirror, platform } });
     const images: Container[] = [];
     for (const platform of variants) {
       const opts = await testOptions({ smoke, extraCa, subscription, aptMirror, platform });

@@ -2,6 +2,7 @@ import { dag, ReturnType, type Container, type File } from "@dagger.io/dagger";
 import { judgePythonVersion, tail } from "../verify/http-check.js";
 import type { Verdict } from "../verify/report.js";
 import { CA_VARIABLES } from "../verify/s2i-build.js";
+import { normalPlatform } from "./build.js";
 import { EXTRA_CA_PATH } from "./s2i.js";
 
 /** What `usage` prints first: the image's default command explains itself. */
@@ -35,7 +36,7 @@ print(int.from_bytes(h[18:20], "little" if h[5] == 1 else "big"))
 /** The image runs on the platform it was built for: `uname -m` and the interpreter's ELF machine agree with it. */
 export async function checkMachine(image: Container): Promise<Verdict> {
   const platform = await image.platform();
-  const want = MACHINES[platform.replace(/^linux\/arm64\/v8$/, "linux/arm64")];
+  const want = MACHINES[normalPlatform(platform)];
   if (!want) return { outcome: "fail", expected: `a platform of ${Object.keys(MACHINES).join(", ")}`, got: platform };
   const [uname, elf] = (await image.withExec(["python3", "-c", MACHINE_PROBE]).stdout()).trim().split("\n");
   if (uname === want.uname && Number(elf) === want.elf) return { outcome: "pass" };

@@ -7,7 +7,7 @@ import { planChecks, type Check } from "../verify/plan.js";
 import type { CheckResult } from "../verify/report.js";
 import { buildImage, checkBuildInputs, type BuildInputs } from "./build.js";
 import type { ModuleProject } from "./project.js";
-import { verifyImage } from "./verify.js";
+import { newRunId, verifyImage } from "./verify.js";
 
 export interface TestOptions {
   /** Only the apps marked smoke: true. */
@@ -71,7 +71,7 @@ function testTarget(project: ModuleProject, t: Target, checks: Check[], opts: Te
 export async function testTargets(project: ModuleProject, targets: Target[], opts: TestOptions, concurrency: number): Promise<CheckResult[]> {
   const plans = planTargets(project, targets, opts);
   // Changes every run, so probe steps are never answered from the cache.
-  const runId = `${new Date().toISOString()}-${Math.random().toString(36).slice(2, 8)}`;
+  const runId = newRunId();
   const perTarget = await mapPool(targets, concurrency, (t) => testTarget(project, t, plans.get(t)!, opts, runId));
   return perTarget.flat();
 }

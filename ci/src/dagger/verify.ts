@@ -26,6 +26,11 @@ export interface ImageUnderTest {
   platform?: string;
 }
 
+/** A new runId: the run's start time and a random suffix. */
+export function newRunId(): string {
+  return `${new Date().toISOString()}-${Math.random().toString(36).slice(2, 8)}`;
+}
+
 /** The image's name in reports and progress lines: "3.11-minimal on debian12", with the platform when one was asked for. */
 export function imageLabel(u: ImageUnderTest): string {
   return targetName(u.target, u.platform);
