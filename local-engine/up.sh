@@ -103,9 +103,8 @@ else
     log "replacing engine container (state=$state, image=$current_image)"
     podman rm -f -t 10 "$ENGINE_CONTAINER" >/dev/null || die "step 5: podman rm $ENGINE_CONTAINER failed"
   fi
-  addr_port=${ENGINE_ADDR##*:}
-  if (exec 3<>"/dev/tcp/127.0.0.1/$addr_port") 2>/dev/null; then
-    die "step 5: port $addr_port is already in use; stop whatever listens there or set S2I_ENGINE_ADDR"
+  if listening; then
+    die "step 5: port ${ENGINE_ADDR##*:} is already in use; stop whatever listens there or set S2I_ENGINE_ADDR"
   fi
   podman volume exists "$ENGINE_VOLUME" || podman volume create "$ENGINE_VOLUME" >/dev/null ||
     die "step 5: podman volume create $ENGINE_VOLUME failed"
@@ -128,7 +127,7 @@ fi
 # namespaces it left behind: with a large cache that takes minutes, so wait long and say why.
 start_timeout=${S2I_ENGINE_START_TIMEOUT:-900}
 t0=$(date +%s); next_report=30
-until (exec 3<>"/dev/tcp/127.0.0.1/${ENGINE_ADDR##*:}") 2>/dev/null; do
+until listening; do
   st=$(podman inspect --format '{{.State.Status}}' "$ENGINE_CONTAINER" 2>/dev/null || echo gone)
   if [[ "$st" != running ]]; then
     podman logs --tail 30 "$ENGINE_CONTAINER" >&2 || true

@@ -96,7 +96,7 @@ async function measure(image: Container, withPackages: boolean): Promise<Measure
   const declared = new Map<string, number>();
   const ondisk = new Map<string, number>();
   for (const line of out.split("\n")) {
-    const [tag, a, b, ...rest] = line.split(/\s+/);
+    const [tag, a, b] = line.split(/\s+/);
     if (tag === "arch") m.arch = a;
     else if (tag === "total") [m.files, m.disk] = [Number(a), Number(b) * 1024];
     else if (tag === "dir") m.dirs.push([Number(a), b]);
@@ -104,7 +104,6 @@ async function measure(image: Container, withPackages: boolean): Promise<Measure
     else if (tag === "pyc") m.pyc = Number(a);
     else if (tag === "declared") declared.set(b, Number(a));
     else if (tag === "ondisk") ondisk.set(b, Number(a));
-    void rest;
   }
   for (const [name, bytes] of ondisk) m.packages.push({ name, bytes, declaredKiB: declared.get(name) ?? declared.get(name.replace(/:.*/, "")) ?? 0 });
   m.packages.sort((x, y) => y.bytes - x.bytes);

@@ -216,10 +216,13 @@ function jsonArgs(rest: string): string[] | undefined {
   }
 }
 
+/** A quoted Dockerfile value without its backslash escapes. */
+const unescape = (v: string) => v.replace(/\\(.)/g, "$1");
+
 /** A value as written: unquoted, and whether a `$` in it is a variable (not written `\\$`). */
 function envValue(quoted: string | undefined, bare: string): { value: string; expand: boolean } {
   const raw = quoted ?? bare;
-  return { value: raw.replace(/\\(.)/g, "$1"), expand: /(^|[^\\])\$/.test(raw) };
+  return { value: unescape(raw), expand: /(^|[^\\])\$/.test(raw) };
 }
 
 function envPairs(rest: string): EnvPair[] | undefined {
@@ -241,7 +244,6 @@ function labelPairs(rest: string): [string, string][] | undefined {
   const re = /(?:"((?:[^"\\]|\\.)*)"|([^\s="]+))=(?:"((?:[^"\\]|\\.)*)"|(\S*))\s*/y;
   let pos = 0;
   for (let m = re.exec(rest); m; m = re.exec(rest)) {
-    const unescape = (v: string) => v.replace(/\\(.)/g, "$1");
     out.push([m[1] !== undefined ? unescape(m[1]) : m[2], m[3] !== undefined ? unescape(m[3]) : m[4]]);
     pos = re.lastIndex;
   }
