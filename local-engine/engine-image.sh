@@ -56,6 +56,13 @@ for f in dagger-engine dagger-init dnsname dial-stdio dagger cni/bridge cni/loop
   [[ -x "$bindir/$f" ]] || die "missing binary $bindir/$f; run local-engine/build-binaries.sh"
 done
 
+# The builtin TypeScript SDK (module mode: `dagger call` on a module whose dagger.json says
+# "sdk": "typescript"), an OCI image layout built by ts-sdk-content.sh.
+ts_out=$("$here/ts-sdk-content.sh") || die "the TypeScript SDK content (ts-sdk-content.sh) failed"
+ts_content=$(sed -n 's/^TS_SDK_CONTENT=//p' <<<"$ts_out")
+ts_manifest=$(sed -n 's/^TS_SDK_MANIFEST=//p' <<<"$ts_out")
+[[ -n "$ts_content" && -n "$ts_manifest" ]] || die "ts-sdk-content.sh printed no content or manifest"
+
 # ---- files we add ---------------------------------------------------------
 engine_json=$(cat <<EOF
 {
@@ -92,7 +99,7 @@ EOF
 )
 
 bin_sums=$(cd "$bindir" && find . -type f -o -type l | sort | xargs sha256sum 2>/dev/null | sha256sum | cut -c1-16)
-image_key=$( { echo "$base_key $bin_sums"; echo "$engine_json"; echo "$engine_toml"; echo "$entrypoint"; cat "$0"; } |
+image_key=$( { echo "$base_key $bin_sums $ts_manifest"; echo "$engine_json"; echo "$engine_toml"; echo "$entrypoint"; cat "$0"; } |
              sha256sum | cut -c1-12)
 image="$ENGINE_IMAGE_REPO:$version-$image_key"
 
@@ -127,6 +134,10 @@ else
   done
   [[ -x "$r/usr/bin/tini" ]] || die "rootfs lacks /usr/bin/tini"
   [[ -x "$r/usr/sbin/dnsmasq" ]] || die "rootfs lacks /usr/sbin/dnsmasq"
+  # The engine's builtin content store: the TypeScript SDK's blobs, found by manifest digest.
+  mkdir -p "$r/usr/local/share/dagger/content/blobs/sha256"
+  cp "$ts_content"/blobs/sha256/* "$r/usr/local/share/dagger/content/blobs/sha256/" ||
+    die "copying the TypeScript SDK content into the image failed"
   printf '%s\n' "$engine_json" >"$r/etc/dagger/engine.json"
   printf '%s' "$engine_toml" >"$r/etc/dagger/engine.toml"
   printf '%s\n' "$entrypoint" >"$r/usr/local/bin/s2i-engine-entrypoint"
@@ -136,6 +147,7 @@ else
     --change 'ENTRYPOINT ["/usr/local/bin/s2i-engine-entrypoint"]' \
     --change 'CMD []' \
     --change 'ENV _EXPERIMENTAL_DAGGER_RUNNER_HOST=unix:///run/dagger/engine.sock' \
+    --change "ENV DAGGER_TYPESCRIPT_SDK_MANIFEST_DIGEST=$ts_manifest" \
     --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
     --change 'VOLUME /var/lib/dagger' \
     --message "s2i-python local dagger engine $version" \
