@@ -10,11 +10,11 @@ import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { ChecksFailedError, exitCodeOf, isReported, UsageError } from "./src/errors.js";
-import { loadSpec } from "./src/matrix/load.js";
-import { dockerfilePath, selectTargets } from "./src/matrix/select.js";
-import { matrixRows, matrixTable } from "./src/matrix/table.js";
-import type { Spec, Target } from "./src/matrix/types.js";
-import { FsSource } from "./src/source.js";
+import { loadSpec } from "./src/spec/load-spec.js";
+import { dockerfilePath, selectTargets } from "./src/spec/select.js";
+import { matrixRows, matrixTable } from "./src/spec/matrix-table.js";
+import type { Spec, Target } from "./src/spec/types.js";
+import { FsSource } from "./src/spec/source.js";
 // render/ (Handlebars) is imported where it is used, so that `matrix` does not load it.
 
 // ci/cli.ts under tsx, dist/ci/cli.js once compiled: the checkout is one or two levels up.
@@ -174,7 +174,7 @@ async function matrix(a: Args): Promise<void> {
   const source = new CliSource(projectRoot);
   const spec = await loadSpec(source);
   let targets: Target[] = selectTargets(spec, { version: a.version, distro: a.distro });
-  // The subscription is for the RHEL targets (ci/src/dagger/build.ts refuses it elsewhere).
+  // The subscription is for the RHEL targets (ci/src/build/inputs.ts refuses it elsewhere).
   if (a["no-subscription"]) targets = targets.filter((t) => t.distro.os !== "rhel");
   const rows = matrixRows(targets);
   console.log(a.json ? JSON.stringify(rows, null, 2) : matrixTable(rows));

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { SpecError } from "../ci/src/errors.js";
 import { loadProject } from "../ci/src/project.js";
 import { renderTree } from "../ci/src/render/tree.js";
-import { selectTargets } from "../ci/src/matrix/select.js";
+import { selectTargets } from "../ci/src/spec/select.js";
 import { dockerfileFacts } from "./helpers/dockerfile-facts.js";
 import { OverlaySource } from "./helpers/overlay-source.js";
 import { projectRoot } from "./helpers/project.js";

@@ -1,8 +1,7 @@
 // The interpreter for the rendered test Dockerfiles: parsing is pure and needs no engine.
 import test from "ava";
-import { parseDockerfile } from "../ci/src/dagger/dockerfile.js";
+import { parseDockerfile, testDockerfilePath } from "../ci/src/verify/dockerfile-parse.js";
 import { project } from "./helpers/project.js";
-import { testDockerfilePath } from "../ci/src/dagger/app-check.js";
 
 test("every rendered uwsgi/mod_wsgi Dockerfile parses with the supported subset", async (t) => {
   const { spec, renderer } = await project();

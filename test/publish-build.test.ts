@@ -1,10 +1,10 @@
 // The pure parts of build and publish: tags, image names, one-line push failures, and the
 // hint for a package that no enabled repository has.
 import test from "ava";
-import { buildFailureHint, missingPackage } from "../ci/src/dagger/build.js";
-import { defaultTags, pushFailure } from "../ci/src/dagger/publish.js";
-import { targetImageName } from "../ci/src/matrix/image.js";
-import { selectOne } from "../ci/src/matrix/select.js";
+import { buildFailureHint, missingPackage } from "../ci/src/build/failure-hint.js";
+import { defaultTags, pushFailure } from "../ci/src/publish/tags.js";
+import { targetImageName } from "../ci/src/spec/image.js";
+import { selectOne } from "../ci/src/spec/select.js";
 import { project } from "./helpers/project.js";
 
 test("image names come from the target", async (t) => {

@@ -7,13 +7,13 @@ import { promisify } from "node:util";
 import { TemplateError } from "../ci/src/errors.js";
 import { loadProject } from "../ci/src/project.js";
 import { renderTree } from "../ci/src/render/tree.js";
-import { selectOne } from "../ci/src/matrix/select.js";
-import { targetImageName } from "../ci/src/matrix/image.js";
+import { selectOne } from "../ci/src/spec/select.js";
+import { targetImageName } from "../ci/src/spec/image.js";
 import { dockerfileFacts } from "./helpers/dockerfile-facts.js";
 import { OverlaySource } from "./helpers/overlay-source.js";
 import { project } from "./helpers/project.js";
 import { FULL_ENV, UPSTREAM_BASE_PKGS, UPSTREAM_DOCKERFILES } from "./helpers/upstream-facts.js";
-import { QUALIFIED_IMAGE } from "../ci/src/matrix/load.js";
+import { QUALIFIED_IMAGE } from "../ci/src/spec/load-spec.js";
 
 const run = promisify(execFile);
 

@@ -7,7 +7,7 @@ import {spawn, spawnSync} from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type {Target} from '../ci/src/matrix/types.js';
+import type {Target} from '../ci/src/spec/types.js';
 import {project} from './helpers/project.js';
 
 

@@ -4,10 +4,10 @@ import test from "ava";
 import { readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { SpecError, UsageError } from "../ci/src/errors.js";
-import { imageName, interpreterNames, interpreterProblem, pythonPackages } from "../ci/src/matrix/image.js";
-import { loadSpec, QUALIFIED_IMAGE } from "../ci/src/matrix/load.js";
-import { selectOne, selectTargets } from "../ci/src/matrix/select.js";
-import { loadSampleApps } from "../ci/src/verify/apps.js";
+import { imageName, interpreterNames, interpreterProblem, pythonPackages } from "../ci/src/spec/image.js";
+import { loadSpec, QUALIFIED_IMAGE } from "../ci/src/spec/load-spec.js";
+import { selectOne, selectTargets } from "../ci/src/spec/select.js";
+import { loadSampleApps } from "../ci/src/spec/sample-apps.js";
 import { OverlaySource } from "./helpers/overlay-source.js";
 import { project, projectRoot } from "./helpers/project.js";
 

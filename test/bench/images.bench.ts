@@ -22,9 +22,9 @@
 import { existsSync, readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { connection, dag, ImageLayerCompression, type Container, type Platform, type Secret } from "@dagger.io/dagger";
-import { buildImage } from "../../ci/src/dagger/build.js";
-import { dockerfilePath, selectTargets, targetName } from "../../ci/src/matrix/select.js";
-import type { Target } from "../../ci/src/matrix/types.js";
+import { buildImage } from "../../ci/src/build/engine/image-build.js";
+import { dockerfilePath, selectTargets, targetName } from "../../ci/src/spec/select.js";
+import type { Target } from "../../ci/src/spec/types.js";
 import type { RenderedFile, Renderer } from "../../ci/src/render/render.js";
 import { ensureEngine } from "../../local-engine/call/engine.js";
 import { project, projectRoot } from "../helpers/project.js";

@@ -1,8 +1,8 @@
 import { SpecError } from "../errors.js";
-import { readYaml } from "../matrix/load.js";
-import { Fields } from "../matrix/fields.js";
-import type { SourceReader } from "../source.js";
-import type { Target } from "../matrix/types.js";
+import { readYaml } from "../spec/yaml.js";
+import { Fields } from "../spec/fields.js";
+import type { SourceReader } from "../spec/source.js";
+import type { Target } from "../spec/types.js";
 import { flavorOf } from "./vars.js";
 
 export const LAYOUT_FILE = "templates/layout.yml";

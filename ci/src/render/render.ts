@@ -1,7 +1,7 @@
 import Handlebars from "handlebars";
 import { TemplateError } from "../errors.js";
-import type { SourceReader } from "../source.js";
-import type { Spec, Target } from "../matrix/types.js";
+import type { SourceReader } from "../spec/source.js";
+import type { Spec, Target } from "../spec/types.js";
 import { templateVars } from "./vars.js";
 import { helpers } from "./helpers.js";
 import { loadLayout, ruleApplies, type LayoutRule } from "./layout.js";

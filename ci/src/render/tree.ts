@@ -1,7 +1,7 @@
 import { chmodSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, relative, sep } from "node:path";
 import { TemplateError } from "../errors.js";
-import type { Target } from "../matrix/types.js";
+import type { Target } from "../spec/types.js";
 import type { RenderedFile, Renderer } from "./render.js";
 
 /**
