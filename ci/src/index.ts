@@ -18,6 +18,8 @@ import { defaultTags } from "./publish/tags.js";
 import { publishTags, pythonVersionOf } from "./publish/engine/push.js";
 import { renderTree } from "./render/tree.js";
 import { filesToDirectory } from "./render/engine/files-to-directory.js";
+import { judgeLint, lintItems } from "./render/script-lint.js";
+import { runLint } from "./render/engine/script-lint-run.js";
 import { matrixRows, matrixTable } from "./spec/matrix-table.js";
 import { dockerfilePath, selectMany, selectOne, selectTargets } from "./spec/select.js";
 import type { Target } from "./spec/types.js";
@@ -53,6 +55,23 @@ export class S2iPython {
   ): Promise<Directory> {
     const { spec, renderer } = await moduleProject(this.source);
     return filesToDirectory(renderTree(renderer, selectTargets(spec, { version, distro })));
+  }
+
+  /**
+   * Lint the rendered scripts (s2i/bin/*, root/**) in a Debian container: sh -n or bash -n and
+   * shellcheck --severity style for the shell scripts, python3 -m py_compile for the Python ones.
+   * Without filters, every target's. Fails naming each finding by the rendered paths that have it.
+   */
+  @func()
+  async lint(
+    /** Only this version key, e.g. 3.12 or 3.12-minimal. */
+    version?: string,
+    /** Only this distro, e.g. c9s, rhel8, fedora, debian12. */
+    distro?: string,
+  ): Promise<string> {
+    const { spec, renderer } = await moduleProject(this.source);
+    const items = lintItems(renderTree(renderer, selectTargets(spec, { version, distro })));
+    return judgeLint(items, await runLint(items));
   }
 
   /** List the targets (version x distro), their Dockerfiles, base images and image names. */
