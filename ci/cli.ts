@@ -135,7 +135,7 @@ async function generate(a: Args): Promise<void> {
   const source = new CliSource(projectRoot);
   const spec = await loadSpec(source);
   const targets = selectTargets(spec, { version: a.version, distro: a.distro });
-  const { checkTree, renderTree, writeTree } = await import("./src/render/tree.js");
+  const { checkTree, filesUnder, removeTree, renderTree, strayVersionFolders, writeTree } = await import("./src/render/tree.js");
   const renderer = await loadRenderer(source, spec);
   const files = renderTree(renderer, targets);
   const filtered = a.version !== undefined || a.distro !== undefined;
@@ -147,6 +147,8 @@ async function generate(a: Args): Promise<void> {
     const keys = new Set(targets.map((t) => t.version.key));
     const all = filtered ? renderTree(renderer, spec.targets.filter((t) => keys.has(t.version.key))) : files;
     const problems = checkTree(dir, files, new Set(all.map((f) => f.path)));
+    // Without a filter, a version folder the spec no longer has is stale too.
+    if (!filtered) for (const key of strayVersionFolders(dir, new Set(spec.versions.keys()))) problems.push(...filesUnder(dir, key).sort().map((p) => `not generated: ${p}`));
     if (problems.length > 0) {
       throw new ChecksFailedError(
         [...problems, `${a.check}: ${problems.length} difference(s) from a fresh render of ${targets.length} targets; \`generate --out ${a.check}\` rewrites the version folders`].join("\n"),
@@ -157,6 +159,10 @@ async function generate(a: Args): Promise<void> {
   }
 
   await writeTree(resolve(a.out!), files, filtered ? "update" : "replace");
+  // Without a filter, a version folder the spec no longer has goes too (nothing else of --out is touched).
+  const stray = filtered ? [] : strayVersionFolders(resolve(a.out!), new Set(spec.versions.keys()));
+  for (const key of stray) removeTree(join(resolve(a.out!), key));
+  if (stray.length && !a.quiet) console.log(`removed ${stray.map((k) => `${a.out}/${k}/`).join(", ")}: no longer in specs/versions.yml`);
   if (!a.quiet) for (const t of targets) console.log(`wrote ${a.out}/${dockerfilePath(t)}`);
   const ms = Math.round(performance.now() - started);
   console.log(`generated ${targets.length} targets, ${files.length} files into ${a.out} in ${ms} ms${filterArgs(a) ? ` (only${filterArgs(a)}; other files left alone)` : ""}`);

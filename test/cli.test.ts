@@ -14,49 +14,9 @@ import { FsSource } from "../ci/src/spec/source.js";
 import { dockerfileFacts } from "./helpers/dockerfile-facts.js";
 import { OverlaySource } from "./helpers/overlay-source.js";
 import { projectRoot } from "./helpers/project.js";
+import { cli, cliJs, cliWith, compiledCli, filesBelow } from "./helpers/cli.js";
 
 const run = promisify(execFile);
-const cliJs = join(projectRoot, "dist/ci/cli.js");
-
-/** Every file below dir, relative to root, "/"-separated. */
-async function filesBelow(dir: string, root = dir): Promise<string[]> {
-  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
-  return entries.filter((e) => !e.isDirectory()).map((e) => relative(root, join(e.parentPath, e.name)).split("\\").join("/")).sort();
-}
-
-/**
- * Fails (never skips) when the compiled CLI is missing or older than its sources: the tests
- * must run the code in ci/, and users run dist/.
- */
-let built: Promise<void> | undefined;
-function compiledCli(): Promise<void> {
-  built ??= (async () => {
-    try {
-      await access(cliJs);
-    } catch {
-      throw new Error(`${relative(projectRoot, cliJs)} is missing: run \`npm ci\` (or \`npm run prepare\`), which compiles the CLI`);
-    }
-    for (const js of await filesBelow(join(projectRoot, "dist/ci"))) {
-      if (!js.endsWith(".js")) continue;
-      const ts = join(projectRoot, "ci", js.replace(/\.js$/, ".ts"));
-      const [tsStat, jsStat] = await Promise.all([stat(ts).catch(() => undefined), stat(join(projectRoot, "dist/ci", js))]);
-      if (tsStat && tsStat.mtimeMs > jsStat.mtimeMs) {
-        throw new Error(`dist/ci/${js} is older than ci/${js.replace(/\.js$/, ".ts")}: run \`npm run prepare\` to compile the CLI again`);
-      }
-    }
-  })();
-  return built;
-}
-
-type Result = { code: number; stdout: string; stderr: string };
-const cli = (...args: string[]) => cliWith({}, ...args);
-async function cliWith(env: Record<string, string>, ...args: string[]): Promise<Result> {
-  await compiledCli();
-  return run(process.execPath, [cliJs, ...args], { cwd: projectRoot, maxBuffer: 16 << 20, env: { ...process.env, ...env } }).then(
-    (r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }),
-    (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
-  );
-}
 
 async function matrixJson(...args: string[]): Promise<Row[]> {
   const r = await cli("matrix", "--json", ...args);
@@ -120,6 +80,31 @@ test("generate writes every target that matrix --json lists, in upstream's layou
   }
   for (const row of rows) t.true(dockerfileFacts(await readFile(join(out, row.dockerfile), "utf8")).from.includes(row.from), row.dockerfile);
   t.deepEqual((await readdir(out)).filter((f) => f.startsWith(".")), [], "no staging folder left behind");
+});
+
+test("generate without a filter removes a version folder the spec no longer has; --check reports its files first", async (t) => {
+  const out = await freshTree();
+  await mkdir(join(out, "2.7/s2i/bin"), { recursive: true });
+  await writeFile(join(out, "2.7/Dockerfile.rhel7"), "from a version dropped from specs/versions.yml\n");
+  await writeFile(join(out, "2.7/s2i/bin/run"), "#!/bin/sh\n");
+  await mkdir(join(out, "2.7-retired"));
+  await writeFile(join(out, "2.7-retired/Dockerfile"), "not a version key: not ours\n");
+  const check = await cli("generate", "--check", out);
+  t.is(check.code, 1);
+  t.deepEqual(check.stderr.split("\n").filter((l) => l.includes("2.7")), ["not generated: 2.7/Dockerfile.rhel7", "not generated: 2.7/s2i/bin/run"]);
+  const r = await cli("generate", "--out", out);
+  t.is(r.code, 0, r.stderr);
+  t.regex(r.stdout, /^removed .*\/2\.7\/: no longer in specs\/versions\.yml$/m);
+  t.false((await readdir(out)).includes("2.7"));
+  t.is(await readFile(join(out, "2.7-retired/Dockerfile"), "utf8"), "not a version key: not ours\n");
+  t.is((await cli("generate", "--check", out)).code, 0);
+  // With a filter, nothing is removed or reported outside the selected keys.
+  await mkdir(join(out, "2.7"));
+  await writeFile(join(out, "2.7/Dockerfile.rhel7"), "x\n");
+  const { key } = await sharedKey();
+  t.is((await cli("generate", "--check", out, "--version", key)).code, 0);
+  t.is((await cli("generate", "--out", out, "--version", key, "--quiet")).code, 0);
+  t.true((await readdir(out)).includes("2.7"));
 });
 
 test("generate without a filter makes each version folder hold exactly its files (stale ones go) and leaves the rest of --out alone", async (t) => {

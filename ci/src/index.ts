@@ -35,8 +35,11 @@ export class S2iPython {
   source: Directory;
 
   constructor(
-    /** The project checkout (defaults to the repository this module lives in). */
-    @argument({ defaultPath: "/", ignore: ["node_modules", "ci/node_modules", "ci/sdk", ".git", "results", "out", "dist"] })
+    /** The project checkout (defaults to the repository this module lives in); only specs/, templates/ and test/apps/ are read. */
+    // An allow-list of what the functions read, in .dockerignore terms (the last pattern that
+    // matches a path decides; "!" keeps): everything else, such as the committed version
+    // folders, local-engine/ and the tests, is never uploaded. test/source-allow-list.test.ts holds it.
+    @argument({ defaultPath: "/", ignore: ["*", "!specs", "!templates", "!test", "test/*", "!test/apps"] })
     source: Directory,
   ) {
     this.source = source;

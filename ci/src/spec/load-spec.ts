@@ -11,7 +11,8 @@ export const SPEC_FILES = {
   versions: "specs/versions.yml",
 } as const;
 
-const VERSION_KEY = /^(\d+)\.(\d+)(-minimal)?$/;
+/** A version key: 3.12 (the full image) or 3.12-minimal. */
+export const VERSION_KEY = /^(\d+)\.(\d+)(-minimal)?$/;
 const DIGITS = /^\d+$/;
 /** An image reference that names its registry host: BuildKit resolves a short name on docker.io. */
 export const QUALIFIED_IMAGE = /^(localhost|[a-z0-9-]+(\.[a-z0-9-]+)+)(:\d+)?\/[a-z0-9._/-]+(:[A-Za-z0-9_][A-Za-z0-9_.-]*)?(@sha256:[0-9a-f]{64})?$/;
