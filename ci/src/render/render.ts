@@ -17,7 +17,10 @@ export interface RenderedFile {
 }
 
 const TEMPLATE_ROOT = "templates/";
-/** Partials: the README's example Dockerfiles (examples/*), which the test Dockerfiles include too, and shared RUN flags. */
+/**
+ * Partials: the README's example Dockerfiles (examples/*), which the test Dockerfiles include too;
+ * the description and labels of every Dockerfile; the minimal RPM final stage; shared RUN flags.
+ */
 const PARTIALS_DIR = "templates/partials/";
 
 type Compiled = Handlebars.TemplateDelegate;
