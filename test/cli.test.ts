@@ -277,6 +277,24 @@ test("an unknown option, command or a missing --out is one line and exit 2", asy
   }
 });
 
+test("--help per command: each lists its own options; an unknown option names the ones the command takes", async (t) => {
+  const own: Record<string, string[]> = { generate: ["--out", "--check", "--version", "--distro", "--quiet"], matrix: ["--version", "--distro", "--json", "--no-subscription"] };
+  for (const [command, options] of Object.entries(own)) {
+    const help = await cli(command, "--help");
+    t.is(help.code, 0, help.stderr);
+    for (const o of options) t.regex(help.stdout, new RegExp(`^ +${o} `, "m"), `${command} --help lists ${o}`);
+    const other = Object.values(own).flat().find((o) => !options.includes(o))!;
+    t.notRegex(help.stdout, new RegExp(`^ +${other} `, "m"), `${command} --help does not list ${other}`);
+    const bad = await cli(command, "--frob");
+    t.is(bad.code, 2);
+    t.is(bad.stderr, `error: unknown option --frob; ${command} takes ${options.join(", ")} (see --help)\n`);
+  }
+  const top = await cli("--help");
+  t.regex(top.stdout, /^ +s2i-python generate +/m);
+  t.regex(top.stdout, /^ +s2i-python matrix +/m);
+  t.is((await cli("frob")).stderr, 'error: unknown command "frob"; commands: generate, matrix\n');
+});
+
 // --- matrix ------------------------------------------------------------------------
 
 test("matrix --json: one row per version/distro pair, each with its Dockerfile, one default distro per version", async (t) => {
