@@ -74,7 +74,8 @@ function parser(argv: string[]) {
             quiet: { type: "boolean", describe: "print only the summary line" },
           })
           .check((a) => {
-            if ((a.out === undefined) === (a.check === undefined)) throw new UsageError("generate needs --out DIR (write) or --check DIR (compare), one of them");
+            if ((a.out === undefined) === (a.check === undefined))
+              throw new UsageError("generate needs --out DIR (write) or --check DIR (compare), one of them");
             return true;
           }),
       (a) => generate(a),
@@ -139,7 +140,8 @@ function usageLine(argv: string[], msg: string): string {
 /** Runs the command line; an unknown command is refused before yargs reads the rest. */
 async function main(argv: string[]): Promise<void> {
   const first = argv[0];
-  if (first !== undefined && !first.startsWith("-") && !COMMANDS.includes(first)) throw new UsageError(`unknown command "${first}"; commands: ${COMMANDS.join(", ")}`);
+  if (first !== undefined && !first.startsWith("-") && !COMMANDS.includes(first))
+    throw new UsageError(`unknown command "${first}"; commands: ${COMMANDS.join(", ")}`);
   await parser(argv).parseAsync();
 }
 
@@ -185,13 +187,27 @@ async function generate(a: Args): Promise<void> {
     if (!isFolder(dir)) throw new UsageError(`--check ${a.check}: no such folder`);
     // Files of the same version keys that the filter left out are not compared, but are not strays either.
     const keys = new Set(targets.map((t) => t.version.key));
-    const all = filtered ? renderTree(renderer, spec.targets.filter((t) => keys.has(t.version.key))) : files;
+    const all = filtered
+      ? renderTree(
+          renderer,
+          spec.targets.filter((t) => keys.has(t.version.key)),
+        )
+      : files;
     const problems = checkTree(dir, files, new Set(all.map((f) => f.path)));
     // Without a filter, a version folder the spec no longer has is stale too.
-    if (!filtered) for (const key of strayVersionFolders(dir, new Set(spec.versions.keys()))) problems.push(...filesUnder(dir, key).sort().map((p) => `not generated: ${p}`));
+    if (!filtered)
+      for (const key of strayVersionFolders(dir, new Set(spec.versions.keys())))
+        problems.push(
+          ...filesUnder(dir, key)
+            .sort()
+            .map((p) => `not generated: ${p}`),
+        );
     if (problems.length > 0) {
       throw new ChecksFailedError(
-        [...problems, `${a.check}: ${problems.length} difference(s) from a fresh render of ${targets.length} targets; \`generate --out ${a.check}\` rewrites the version folders`].join("\n"),
+        [
+          ...problems,
+          `${a.check}: ${problems.length} difference(s) from a fresh render of ${targets.length} targets; \`generate --out ${a.check}\` rewrites the version folders`,
+        ].join("\n"),
       );
     }
     console.log(`${a.check}: ${files.length} files of ${targets.length} targets match a fresh render`);
@@ -205,7 +221,9 @@ async function generate(a: Args): Promise<void> {
   if (stray.length && !a.quiet) console.log(`removed ${stray.map((k) => `${a.out}/${k}/`).join(", ")}: no longer in specs/versions.yml`);
   if (!a.quiet) for (const t of targets) console.log(`wrote ${a.out}/${dockerfilePath(t)}`);
   const ms = Math.round(performance.now() - started);
-  console.log(`generated ${targets.length} targets, ${files.length} files into ${a.out} in ${ms} ms${filterArgs(a) ? ` (only${filterArgs(a)}; other files left alone)` : ""}`);
+  console.log(
+    `generated ${targets.length} targets, ${files.length} files into ${a.out} in ${ms} ms${filterArgs(a) ? ` (only${filterArgs(a)}; other files left alone)` : ""}`,
+  );
 }
 
 function isFolder(p: string): boolean {

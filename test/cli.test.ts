@@ -39,8 +39,7 @@ async function freshTree(): Promise<string> {
   return out;
 }
 
-const dockerfilesIn = async (out: string) =>
-  (await filesBelow(out)).filter((p) => /^[^/]+\/Dockerfile\.[^/]+$/.test(p)).sort();
+const dockerfilesIn = async (out: string) => (await filesBelow(out)).filter((p) => /^[^/]+\/Dockerfile\.[^/]+$/.test(p)).sort();
 
 // --- the compiled CLI ---------------------------------------------------------------
 
@@ -79,7 +78,11 @@ test("generate writes every target that matrix --json lists, in upstream's layou
     t.is((await stat(join(out, key, "README.md"))).mode & 0o777, 0o644, key);
   }
   for (const row of rows) t.true(dockerfileFacts(await readFile(join(out, row.dockerfile), "utf8")).from.includes(row.from), row.dockerfile);
-  t.deepEqual((await readdir(out)).filter((f) => f.startsWith(".")), [], "no staging folder left behind");
+  t.deepEqual(
+    (await readdir(out)).filter((f) => f.startsWith(".")),
+    [],
+    "no staging folder left behind",
+  );
 });
 
 test("generate without a filter removes a version folder the spec no longer has; --check reports its files first", async (t) => {
@@ -91,7 +94,10 @@ test("generate without a filter removes a version folder the spec no longer has;
   await writeFile(join(out, "2.7-retired/Dockerfile"), "not a version key: not ours\n");
   const check = await cli("generate", "--check", out);
   t.is(check.code, 1);
-  t.deepEqual(check.stderr.split("\n").filter((l) => l.includes("2.7")), ["not generated: 2.7/Dockerfile.rhel7", "not generated: 2.7/s2i/bin/run"]);
+  t.deepEqual(
+    check.stderr.split("\n").filter((l) => l.includes("2.7")),
+    ["not generated: 2.7/Dockerfile.rhel7", "not generated: 2.7/s2i/bin/run"],
+  );
   const r = await cli("generate", "--out", out);
   t.is(r.code, 0, r.stderr);
   t.regex(r.stdout, /^removed .*\/2\.7\/: no longer in specs\/versions\.yml$/m);
@@ -149,7 +155,11 @@ test("generate --version/--distro writes only the selected targets' files and de
   t.deepEqual(await filesBelow(out), [...before, `${key}/SENTINEL`].sort(), "every other file is still there, no temporary file left");
   const check = await cli("generate", "--check", out, "--version", key, "--distro", picked.distro);
   t.is(check.code, 1);
-  t.deepEqual(check.stderr.trim().split("\n").slice(0, -1), [`not generated: ${key}/SENTINEL`], "the rendered files match; only the sentinel is not generate's");
+  t.deepEqual(
+    check.stderr.trim().split("\n").slice(0, -1),
+    [`not generated: ${key}/SENTINEL`],
+    "the rendered files match; only the sentinel is not generate's",
+  );
 });
 
 test("a generate that fails part way leaves every file as it was and no temporary file behind", async (t) => {
@@ -191,7 +201,7 @@ test("generate --check passes on a fresh tree, whole or filtered, and prints one
 test("generate --check names each differing file on its own line, exits 1 and writes nothing", async (t) => {
   const out = await freshTree();
   const { key, picked } = await sharedKey();
-  const edited = `${(await readFile(join(out, picked.dockerfile), "utf8"))}RUN echo edited by hand\n`;
+  const edited = `${await readFile(join(out, picked.dockerfile), "utf8")}RUN echo edited by hand\n`;
   await writeFile(join(out, picked.dockerfile), edited);
   await rm(join(out, key, "README.md"));
   await writeFile(join(out, key, "Dockerfile.old"), "stray\n");
@@ -200,12 +210,15 @@ test("generate --check names each differing file on its own line, exits 1 and wr
   const r = await cli("generate", "--check", out);
   t.is(r.code, 1);
   const lines = r.stderr.trim().split("\n");
-  t.deepEqual(lines.slice(0, -1).sort(), [
-    `differs: ${picked.dockerfile}`,
-    `missing: ${key}/README.md`,
-    `mode: ${key}/s2i/bin/run 0644, expected 0755`,
-    `not generated: ${key}/Dockerfile.old`,
-  ].sort());
+  t.deepEqual(
+    lines.slice(0, -1).sort(),
+    [
+      `differs: ${picked.dockerfile}`,
+      `missing: ${key}/README.md`,
+      `mode: ${key}/s2i/bin/run 0644, expected 0755`,
+      `not generated: ${key}/Dockerfile.old`,
+    ].sort(),
+  );
   t.regex(lines.at(-1)!, /4 difference\(s\)/);
   t.deepEqual(await filesBelow(out), before, "nothing written or removed");
   t.is(await readFile(join(out, picked.dockerfile), "utf8"), edited);
@@ -234,7 +247,11 @@ test("generate --check reports the files of a folder that was never generated as
 
 test("generate --check with bad input exits 2 with one line", async (t) => {
   const out = await freshTree();
-  for (const args of [["--check", join(out, "no-such-folder")], ["--check", out, "--version", "2.7"], ["--check", out, "--out", out]]) {
+  for (const args of [
+    ["--check", join(out, "no-such-folder")],
+    ["--check", out, "--version", "2.7"],
+    ["--check", out, "--out", out],
+  ]) {
     const r = await cli("generate", ...args);
     t.is(r.code, 2, args.join(" "));
     t.is(r.stderr.trim().split("\n").length, 1, r.stderr);
@@ -253,7 +270,11 @@ test("a bad version, distro or pair prints one line naming the valid choices, ex
   const cases: [string[], RegExp, string[]][] = [
     [["--version", "2.7"], /^error: unknown version "2\.7"; valid versions: /, versions],
     [["--distro", "alpine"], /^error: unknown distro "alpine"; valid distros: /, [...new Set(rows.map((r) => r.distro))]],
-    [["--version", key, "--distro", elsewhere], new RegExp(`^error: version ${key.replace(".", "\\.")} is not built on ${elsewhere}; its distros: ${distros.join(", ")}$`), []],
+    [
+      ["--version", key, "--distro", elsewhere],
+      new RegExp(`^error: version ${key.replace(".", "\\.")} is not built on ${elsewhere}; its distros: ${distros.join(", ")}$`),
+      [],
+    ],
   ];
   for (const [args, line, named] of cases) {
     const out = join(await mkdtemp(join(tmpdir(), "gen-")), "out");
@@ -278,12 +299,17 @@ test("an unknown option, command or a missing --out is one line and exit 2", asy
 });
 
 test("--help per command: each lists its own options; an unknown option names the ones the command takes", async (t) => {
-  const own: Record<string, string[]> = { generate: ["--out", "--check", "--version", "--distro", "--quiet"], matrix: ["--version", "--distro", "--json", "--no-subscription"] };
+  const own: Record<string, string[]> = {
+    generate: ["--out", "--check", "--version", "--distro", "--quiet"],
+    matrix: ["--version", "--distro", "--json", "--no-subscription"],
+  };
   for (const [command, options] of Object.entries(own)) {
     const help = await cli(command, "--help");
     t.is(help.code, 0, help.stderr);
     for (const o of options) t.regex(help.stdout, new RegExp(`^ +${o} `, "m"), `${command} --help lists ${o}`);
-    const other = Object.values(own).flat().find((o) => !options.includes(o))!;
+    const other = Object.values(own)
+      .flat()
+      .find((o) => !options.includes(o))!;
     t.notRegex(help.stdout, new RegExp(`^ +${other} `, "m"), `${command} --help does not list ${other}`);
     const bad = await cli(command, "--frob");
     t.is(bad.code, 2);
@@ -315,7 +341,10 @@ test("matrix prints a table: a header, one line per target, and the count", asyn
   t.is(r.code, 0, r.stderr);
   const lines = r.stdout.trim().split("\n");
   t.regex(lines[0], /^VERSION\s+DISTRO\s+IMAGE\s+DOCKERFILE\s+FROM\s+NAME$/);
-  t.deepEqual(lines.slice(1, -1).map((l) => l.split(/\s+/)[0]), rows.map(() => key));
+  t.deepEqual(
+    lines.slice(1, -1).map((l) => l.split(/\s+/)[0]),
+    rows.map(() => key),
+  );
   t.is(lines.at(-1), `${rows.length} targets; * = default distro of the version`);
 });
 
@@ -325,9 +354,17 @@ test("matrix --no-subscription lists exactly the targets whose distro is not RHE
   const { spec } = await loadProject(new FsSource(projectRoot));
   const osOf = new Map([...spec.distros.values()].map((d) => [d.id, d.os]));
   t.true(free.length > 0);
-  t.deepEqual(free, all.filter((r) => osOf.get(r.distro) !== "rhel"), "the same rows as matrix --json, in order, less the RHEL ones");
+  t.deepEqual(
+    free,
+    all.filter((r) => osOf.get(r.distro) !== "rhel"),
+    "the same rows as matrix --json, in order, less the RHEL ones",
+  );
   const some = await matrixJson("--no-subscription", "--version", free[0].version);
-  t.deepEqual(some, free.filter((r) => r.version === free[0].version), "combines with --version");
+  t.deepEqual(
+    some,
+    free.filter((r) => r.version === free[0].version),
+    "combines with --version",
+  );
 });
 
 // --- the CLI's template cache -------------------------------------------------------

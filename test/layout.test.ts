@@ -55,7 +55,13 @@ const text = new Map(files.map((f) => [f, readFileSync(join(SRC, f), "utf8")]));
 
 test("ci/src holds the five stages, index.ts and at most two shared files", (t) => {
   const top = readdirSync(SRC, { withFileTypes: true });
-  t.deepEqual(top.filter((e) => e.isDirectory()).map((e) => e.name).sort(), [...STAGES].sort());
+  t.deepEqual(
+    top
+      .filter((e) => e.isDirectory())
+      .map((e) => e.name)
+      .sort(),
+    [...STAGES].sort(),
+  );
   const shared = top.filter((e) => e.isFile() && e.name.endsWith(".ts") && e.name !== "index.ts").map((e) => e.name);
   t.true(shared.includes("errors.ts"), "errors.ts stays at ci/src/errors.ts (local-engine imports it)");
   t.true(shared.length <= 2, `shared files: ${shared.join(", ")}`);
@@ -65,7 +71,10 @@ test("ci/src holds the five stages, index.ts and at most two shared files", (t) 
 test("only index.ts and the stages' engine/ folders import @dagger.io/dagger (types too)", (t) => {
   const outside = files.filter((f) => f !== "index.ts" && !f.includes("/engine/") && importsOf(text.get(f)!).some((s) => s.startsWith("@dagger.io/dagger")));
   t.deepEqual(outside, []);
-  t.true(files.some((f) => f.includes("/engine/") && importsOf(text.get(f)!).includes("@dagger.io/dagger")), "the reader sees SDK imports at all");
+  t.true(
+    files.some((f) => f.includes("/engine/") && importsOf(text.get(f)!).includes("@dagger.io/dagger")),
+    "the reader sees SDK imports at all",
+  );
 });
 
 test("the generator CLI (ci/cli.ts) reaches only pure code", (t) => {
@@ -77,7 +86,10 @@ test("the generator CLI (ci/cli.ts) reaches only pure code", (t) => {
   };
   for (const f of localImports("../cli.ts", readFileSync(join(projectRoot, "ci/cli.ts"), "utf8"))) walk(f);
   t.true(seen.size > 5, `${seen.size} files`);
-  t.deepEqual([...seen].filter((f) => f === "index.ts" || f.includes("/engine/")), []);
+  t.deepEqual(
+    [...seen].filter((f) => f === "index.ts" || f.includes("/engine/")),
+    [],
+  );
 });
 
 test("no import cycle among the files of ci/src", (t) => {
@@ -88,13 +100,39 @@ test("no import cycle among the files of ci/src", (t) => {
 });
 
 test("the cycle finder finds a cycle, and none where there is none", (t) => {
-  t.deepEqual(findCycle(new Map([["a", ["b"]], ["b", ["c"]], ["c", ["a"]]])), ["a", "b", "c", "a"]);
-  t.is(findCycle(new Map([["a", ["b", "c"]], ["b", ["c"]], ["c", []]])), undefined);
-  t.deepEqual(importsOf('import type { X } from "./x.js";\nexport { y } from "../y.js";\nconst z = await import("./z.js");\nimport "./side.js";'), ["./x.js", "../y.js", "./z.js", "./side.js"]);
+  t.deepEqual(
+    findCycle(
+      new Map([
+        ["a", ["b"]],
+        ["b", ["c"]],
+        ["c", ["a"]],
+      ]),
+    ),
+    ["a", "b", "c", "a"],
+  );
+  t.is(
+    findCycle(
+      new Map([
+        ["a", ["b", "c"]],
+        ["b", ["c"]],
+        ["c", []],
+      ]),
+    ),
+    undefined,
+  );
+  t.deepEqual(importsOf('import type { X } from "./x.js";\nexport { y } from "../y.js";\nconst z = await import("./z.js");\nimport "./side.js";'), [
+    "./x.js",
+    "../y.js",
+    "./z.js",
+    "./side.js",
+  ]);
 });
 
 test("one meaning per name: no two files of ci/src share a base name", (t) => {
   const byName = new Map<string, string[]>();
   for (const f of files) byName.set(basename(f), [...(byName.get(basename(f)) ?? []), f]);
-  t.deepEqual([...byName.values()].filter((fs) => fs.length > 1), []);
+  t.deepEqual(
+    [...byName.values()].filter((fs) => fs.length > 1),
+    [],
+  );
 });

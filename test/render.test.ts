@@ -61,7 +61,9 @@ test("full rpm images: the rest of the install list, ENV, per-OS labels and step
     t.is(facts.labels["com.redhat.component"], os === "rhel" ? `python-${target.version.shortVer}-container` : "$NAME");
     t.is(text.includes("rpm -e --nodeps redhat-logos-httpd"), os === "rhel");
     t.is(text.includes("rpm-file-permissions"), os === "rhel");
-    t.true(text.includes(os === "fedora" ? "dnf -y $ca --setopt=tsflags=nodocs install $INSTALL_PKGS" : "yum -y $ca --setopt=tsflags=nodocs install $INSTALL_PKGS"));
+    t.true(
+      text.includes(os === "fedora" ? "dnf -y $ca --setopt=tsflags=nodocs install $INSTALL_PKGS" : "yum -y $ca --setopt=tsflags=nodocs install $INSTALL_PKGS"),
+    );
     t.true(text.includes("rpm -V $INSTALL_PKGS"));
     t.true(text.includes(`python${target.version.version} -m venv \${APP_ROOT}`) || up.key === "3.6");
     t.true(text.includes('echo "unset BASH_ENV PROMPT_COMMAND ENV" >> ${APP_ROOT}/bin/activate'));
@@ -119,10 +121,14 @@ test("3.8-minimal is built on UBI 8 Micro, and its README says so", async (t) =>
 });
 
 test("Debian full images carry what s2i-core/s2i-base give the rpm ones", async (t) => {
-  for (const [key, distro] of [["3.11", "debian12"], ["3.13", "debian13"]]) {
+  for (const [key, distro] of [
+    ["3.11", "debian12"],
+    ["3.13", "debian13"],
+  ]) {
     const { facts, text, get } = await rendered(key, distro);
     const pkgs = facts.installPkgs;
-    for (const p of ["python3", "python3-dev", "python3-venv", "gcc", "g++", "make", "apache2-dev", "nodejs", "npm", "locales", "libnss-wrapper"]) t.true(pkgs.includes(p), `${key}: ${p}`);
+    for (const p of ["python3", "python3-dev", "python3-venv", "gcc", "g++", "make", "apache2-dev", "nodejs", "npm", "locales", "libnss-wrapper"])
+      t.true(pkgs.includes(p), `${key}: ${p}`);
     t.is(facts.env["STI_SCRIPTS_URL"], "image:///usr/libexec/s2i");
     t.is(facts.env["STI_SCRIPTS_PATH"], "/usr/libexec/s2i");
     t.is(facts.env["APP_ROOT"], "/opt/app-root");
@@ -142,7 +148,10 @@ test("Debian full images carry what s2i-core/s2i-base give the rpm ones", async 
 });
 
 test("Debian minimal images: interpreter, venv, locale and nss_wrapper only; no compilers, headers or npm", async (t) => {
-  for (const [key, distro] of [["3.11-minimal", "debian12"], ["3.13-minimal", "debian13"]]) {
+  for (const [key, distro] of [
+    ["3.11-minimal", "debian12"],
+    ["3.13-minimal", "debian13"],
+  ]) {
     const { facts, text } = await rendered(key, distro);
     const v = key.replace("-minimal", "");
     t.deepEqual(facts.installPkgs, ["python3", "python3-venv", `libpython${v}`, "python3-gdbm", "ca-certificates", "locales", "libnss-wrapper", "findutils"]);

@@ -60,7 +60,9 @@ test("the module's source keeps exactly the files its functions read: specs, tem
   // and each sample app's folder (and its package folder, for the app that installs one).
   const appDirs = apps.flatMap((a) => [a.dir, `${a.dir}-pkg`]).filter((d) => existsSync(join(projectRoot, d)));
   const read = checkout
-    .filter((f) => [...Object.values(SPEC_FILES), APPS_FILE, LAYOUT_FILE].includes(f) || f.startsWith("templates/") || appDirs.some((d) => f.startsWith(`${d}/`)))
+    .filter(
+      (f) => [...Object.values(SPEC_FILES), APPS_FILE, LAYOUT_FILE].includes(f) || f.startsWith("templates/") || appDirs.some((d) => f.startsWith(`${d}/`)),
+    )
     .sort();
   t.true(read.length > 50, `${read.length} files read`);
   t.deepEqual(kept, read);
@@ -80,7 +82,11 @@ test("what the module never reads stays out: node_modules, .git, local-engine, t
   for (const [name, inGroup] of groups) {
     const files = checkout.filter(inGroup);
     t.true(files.length > 0, `the checkout has ${name} to leave out`);
-    t.deepEqual(files.filter((f) => !isIgnored(ignore, f)), [], `${name} is not uploaded`);
+    t.deepEqual(
+      files.filter((f) => !isIgnored(ignore, f)),
+      [],
+      `${name} is not uploaded`,
+    );
   }
   t.true(isIgnored(ignore, ".git/HEAD") && isIgnored(ignore, ".git"), ".git is not uploaded");
 });

@@ -20,8 +20,14 @@ test.serial("lint: every target's rendered scripts pass sh -n/bash -n, shellchec
   const r = await daggerCall(["lint"], "lint");
   t.is(r.code, 0, explainCall(r));
   const paths = items.reduce((n, it) => n + it.paths.length, 0);
-  t.is(r.stdout.trim().split("\n").pop(), `lint: ${paths} rendered scripts (${items.length} distinct) pass sh -n or bash -n and shellcheck --severity style, or python3 -m py_compile`);
-  t.true(items.some((i) => i.language === "python") && items.some((i) => i.language === "sh") && items.some((i) => i.language === "bash"), "all three languages are linted");
+  t.is(
+    r.stdout.trim().split("\n").pop(),
+    `lint: ${paths} rendered scripts (${items.length} distinct) pass sh -n or bash -n and shellcheck --severity style, or python3 -m py_compile`,
+  );
+  t.true(
+    items.some((i) => i.language === "python") && items.some((i) => i.language === "sh") && items.some((i) => i.language === "bash"),
+    "all three languages are linted",
+  );
 });
 
 test.serial("lint goes red on a broken script: an unquoted variable (shellcheck) and a Python syntax error (py_compile)", async (t) => {
@@ -37,5 +43,10 @@ test.serial("lint goes red on a broken script: an unquoted variable (shellcheck)
   t.is(r.code, 1, explainCall(r));
   t.regex(r.stderr, /3\.11-minimal\/root\/usr\/bin\/fix-permissions \(sh\):[\s\S]*SC2086/, explainCall(r));
   t.regex(r.stderr, /3\.11-minimal\/root\/usr\/bin\/cgroup-limits \(python\):[\s\S]*SyntaxError/, explainCall(r));
-  t.log(r.stderr.split("\n").filter((l) => /SC2086|SyntaxError|distinct scripts/.test(l)).join("\n"));
+  t.log(
+    r.stderr
+      .split("\n")
+      .filter((l) => /SC2086|SyntaxError|distinct scripts/.test(l))
+      .join("\n"),
+  );
 });

@@ -14,7 +14,10 @@ export const cliJs = join(projectRoot, "dist/ci/cli.js");
 /** Every file below dir, relative to root, "/"-separated. */
 export async function filesBelow(dir: string, root = dir): Promise<string[]> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true });
-  return entries.filter((e) => !e.isDirectory()).map((e) => relative(root, join(e.parentPath, e.name)).split("\\").join("/")).sort();
+  return entries
+    .filter((e) => !e.isDirectory())
+    .map((e) => relative(root, join(e.parentPath, e.name)).split("\\").join("/"))
+    .sort();
 }
 
 /**
@@ -50,4 +53,3 @@ export async function cliWith(env: Record<string, string>, ...args: string[]): P
     (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
   );
 }
-

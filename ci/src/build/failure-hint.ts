@@ -25,14 +25,18 @@ export function missingPackage(output: string): string | undefined {
 
 /** A TLS failure in a failed step's output (apt, dnf, curl, pip): the line that says so. */
 export function tlsFailure(output: string): string | undefined {
-  return output.split("\n").find((l) => /certificate verif|certificate verify failed|SSL certificate problem|self[- ]signed certificate|unable to get local issuer/i.test(l))?.trim();
+  return output
+    .split("\n")
+    .find((l) => /certificate verif|certificate verify failed|SSL certificate problem|self[- ]signed certificate|unable to get local issuer/i.test(l))
+    ?.trim();
 }
 
 /** Why a build failed, in one line that says what to do, or undefined when the output names no known cause. */
 export function buildFailureHint(t: Target, e: unknown): string | undefined {
   const text = failureOutput(e);
   const tls = tlsFailure(text);
-  if (tls) return `${targetName(t)}: a step could not verify an https server's certificate (${tls.slice(0, 200)}); behind a TLS-inspecting proxy, pass its CA bundle with --extra-ca`;
+  if (tls)
+    return `${targetName(t)}: a step could not verify an https server's certificate (${tls.slice(0, 200)}); behind a TLS-inspecting proxy, pass its CA bundle with --extra-ca`;
   const pkg = missingPackage(text);
   if (!pkg) return undefined;
   if (t.distro.os === "rhel") {

@@ -25,7 +25,9 @@ export function entitlementPair(pems: string[]): { cert: string; key: string } {
   const key = pems.find((p) => p.endsWith("-key.pem"));
   const cert = key && pems.find((p) => p === key.replace(/-key\.pem$/, ".pem"));
   if (!key || !cert) {
-    throw new UsageError(`--subscription needs entitlement/<id>.pem and entitlement/<id>-key.pem (from /etc/pki/entitlement on a subscribed host); found ${pems.join(", ") || "no entitlement/*.pem"}`);
+    throw new UsageError(
+      `--subscription needs entitlement/<id>.pem and entitlement/<id>-key.pem (from /etc/pki/entitlement on a subscribed host); found ${pems.join(", ") || "no entitlement/*.pem"}`,
+    );
   }
   return { cert, key };
 }
@@ -43,6 +45,7 @@ export function validateBuildInputs(t: Target, inputs: { subscription?: unknown;
   if (inputs.subscription && t.distro.os !== "rhel") throw new UsageError(`--subscription is for the RHEL targets; ${targetName(t)} is not one`);
   if (inputs.aptMirror !== undefined) {
     if (t.distro.family !== "deb") throw new UsageError(`--apt-mirror is for the Debian targets; ${targetName(t)} is not one`);
-    if (!/^https?:\/\/[^\s#"'$`\\]+$/.test(inputs.aptMirror)) throw new UsageError(`--apt-mirror "${inputs.aptMirror}" is not an http:// or https:// URL such as https://deb.debian.org`);
+    if (!/^https?:\/\/[^\s#"'$`\\]+$/.test(inputs.aptMirror))
+      throw new UsageError(`--apt-mirror "${inputs.aptMirror}" is not an http:// or https:// URL such as https://deb.debian.org`);
   }
 }

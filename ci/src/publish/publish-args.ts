@@ -21,7 +21,8 @@ export function validatePublishArgs(a: PublishArgs): void {
   if (!REPOSITORY.test(a.repository)) {
     throw new UsageError(`--repository "${a.repository}" is not a registry and namespace such as quay.io/myorg or 127.0.0.1:5000/s2i`);
   }
-  if (a.name !== undefined && !NAME.test(a.name)) throw new UsageError(`--name "${a.name}" is not an image name such as python-312-minimal-c9s (lower case, digits, . _ -)`);
+  if (a.name !== undefined && !NAME.test(a.name))
+    throw new UsageError(`--name "${a.name}" is not an image name such as python-312-minimal-c9s (lower case, digits, . _ -)`);
   const bad = a.tags.filter((t) => !TAG.test(t));
   if (bad.length) throw new UsageError(`invalid tag ${bad.map((t) => `"${t}"`).join(", ")}; a tag is 1-128 of [A-Za-z0-9_.-], not starting with . or -`);
   if (a.gitSha !== undefined && !SHA.test(a.gitSha)) throw new UsageError(`--git-sha "${a.gitSha}" is not 7 to 40 lower-case hex digits`);

@@ -34,7 +34,7 @@ export async function loadLayout(source: SourceReader): Promise<LayoutRule[]> {
     const rule: LayoutRule = {
       template,
       dest: f.string("dest"),
-      mode: parseInt(f.optionalString("mode", /^0[0-7]{3}$/, "an octal mode such as \"0755\"") ?? "0644", 8),
+      mode: parseInt(f.optionalString("mode", /^0[0-7]{3}$/, 'an octal mode such as "0755"') ?? "0644", 8),
       only,
       context: f.optionalBoolean("context", false),
     };

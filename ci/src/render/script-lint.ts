@@ -69,7 +69,8 @@ export const LINT_PACKAGES = ["shellcheck", "python3"];
 /** The lint's verdict: a summary line, or a ChecksFailedError naming each finding by the rendered paths that have it. */
 export function judgeLint(items: LintItem[], output: string): string {
   const done = /^@@done (\d+)$/m.exec(output);
-  if (!done || Number(done[1]) !== items.length) throw new ChecksFailedError(`the lint did not go through its ${items.length} scripts:\n${output.slice(-2000)}`);
+  if (!done || Number(done[1]) !== items.length)
+    throw new ChecksFailedError(`the lint did not go through its ${items.length} scripts:\n${output.slice(-2000)}`);
   const findings: string[] = [];
   for (const part of output.split(/^(?=@@)/m)) {
     const m = /^@@fail (\d+)\n([\s\S]*)$/.exec(part);

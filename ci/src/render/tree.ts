@@ -108,7 +108,7 @@ function ensureDir(outDir: string, dir: string, made: Set<string>, clear: boolea
 function removeStale(outDir: string, files: RenderedFile[]): void {
   const keep = new Set(files.map((f) => f.path));
   const keepDirs = new Set<string>();
-  for (const path of keep) for (let d = path; d.includes("/"); ) keepDirs.add((d = d.slice(0, d.lastIndexOf("/"))));
+  for (const path of keep) for (let d = path; d.includes("/");) keepDirs.add((d = d.slice(0, d.lastIndexOf("/"))));
   const emptied: string[] = [];
   for (const key of versionFolders(files)) {
     for (const e of readdirSync(join(outDir, key), { recursive: true, withFileTypes: true })) {
@@ -206,5 +206,8 @@ export function strayVersionFolders(dir: string, keys: ReadonlySet<string>): str
     if ((e as NodeJS.ErrnoException).code === "ENOENT") return [];
     throw e;
   }
-  return entries.filter((e) => e.isDirectory() && VERSION_KEY.test(e.name) && !keys.has(e.name)).map((e) => e.name).sort();
+  return entries
+    .filter((e) => e.isDirectory() && VERSION_KEY.test(e.name) && !keys.has(e.name))
+    .map((e) => e.name)
+    .sort();
 }

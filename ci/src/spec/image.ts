@@ -70,6 +70,7 @@ export function interpreterProblem(t: Target): string | undefined {
     return `${t.distro.id} ships Python ${t.distro.python3} as python3 and names no packages for other versions (python_pkgs.versioned), so it cannot build Python ${t.version.version}`;
   }
   const ok = (isSystemPython(t) && pkgs.includes("python3")) || pkgs.some((p) => interpreterNames(t.version.version).includes(p));
-  if (!ok) return `the Python packages of ${t.version.key} on ${t.distro.id} (${pkgs.join(" ")}) name no interpreter of Python ${t.version.version} (${interpreterNames(t.version.version).join(" or ")}${isSystemPython(t) ? ", or python3" : ""})`;
+  if (!ok)
+    return `the Python packages of ${t.version.key} on ${t.distro.id} (${pkgs.join(" ")}) name no interpreter of Python ${t.version.version} (${interpreterNames(t.version.version).join(" or ")}${isSystemPython(t) ? ", or python3" : ""})`;
   return undefined;
 }

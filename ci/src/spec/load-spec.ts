@@ -104,7 +104,8 @@ export function parseVersions(doc: unknown, distros: Map<string, Distro>): { ver
     f.done(minimal ? [] : ["base"]);
     if (!minimal && f.has("base")) throw new SpecError(file, `${key}.base`, "no base on a full image (it is for minimal images)");
     if (minimal && v.fullPythonPkgs) throw new SpecError(file, `${key}.full_python_pkgs`, "no full_python_pkgs on a minimal image");
-    if (!interpreterNames(version).includes(v.pkg)) throw new SpecError(file, `${key}.pkg`, `the package of Python ${version} (${interpreterNames(version).join(" or ")})`, v.pkg);
+    if (!interpreterNames(version).includes(v.pkg))
+      throw new SpecError(file, `${key}.pkg`, `the package of Python ${version} (${interpreterNames(version).join(" or ")})`, v.pkg);
     if (ids.length === 0) throw new SpecError(file, `${key}.distros`, "at least one distro");
 
     const suffixes = new Set<string>();

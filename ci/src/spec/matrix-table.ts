@@ -29,6 +29,10 @@ export function matrixTable(rows: MatrixRow[]): string {
   const header = ["VERSION", "DISTRO", "IMAGE", "DOCKERFILE", "FROM", "NAME"];
   const body = rows.map((r) => [r.version, r.distro + (r.default ? " *" : ""), r.image, r.dockerfile, r.from, r.name]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
-  const fmt = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join("  ").trimEnd();
+  const fmt = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]))
+      .join("  ")
+      .trimEnd();
   return [fmt(header), ...body.map(fmt), `${rows.length} targets; * = default distro of the version`].join("\n");
 }

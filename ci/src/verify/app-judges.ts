@@ -93,10 +93,15 @@ export function judgeApp(app: SampleApp, o: AppObservation): Verdict {
     };
   }
   if (!o.probes?.length) return { outcome: "fail", expected: "the app is run and probed", got: "no run variant was probed" };
-  if (app.stop && !o.stops?.runs.length) return { outcome: "fail", expected: "the app is stopped with SIGTERM each way it can be started", got: "no stop was observed" };
+  if (app.stop && !o.stops?.runs.length)
+    return { outcome: "fail", expected: "the app is stopped with SIGTERM each way it can be started", got: "no stop was observed" };
   const bad = stopLines(o.stops?.runs ?? []).filter((l) => l.why);
   if (bad.length) {
-    return { outcome: "fail", expected: `the app stops on SIGTERM within ${o.stops!.grace} s with status 0 (or 143), however it is started`, got: bad.map((l) => l.text).join("; ") };
+    return {
+      outcome: "fail",
+      expected: `the app stops on SIGTERM within ${o.stops!.grace} s with status 0 (or 143), however it is started`,
+      got: bad.map((l) => l.text).join("; "),
+    };
   }
   return PASS;
 }

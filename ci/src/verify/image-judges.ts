@@ -58,7 +58,11 @@ export function judgeMachine(platform: string, probeOutput: string): Verdict {
   if (!want) return { outcome: "fail", expected: `a platform of ${Object.keys(MACHINES).join(", ")}`, got: platform };
   const [uname, elf] = probeOutput.trim().split("\n");
   if (uname === want.uname && Number(elf) === want.elf) return PASS;
-  return { outcome: "fail", expected: `uname -m ${want.uname} and an ELF machine ${want.elf} interpreter (${platform})`, got: `uname -m ${uname}, ELF machine ${elf}` };
+  return {
+    outcome: "fail",
+    expected: `uname -m ${want.uname} and an ELF machine ${want.elf} interpreter (${platform})`,
+    got: `uname -m ${uname}, ELF machine ${elf}`,
+  };
 }
 
 /** The variables that would make a process trust the extra CA bundle. */

@@ -53,7 +53,10 @@ export function failureMessage(results: CheckResult[]): string | undefined {
   const s = summarize(results);
   const lines = results
     .filter((r) => r.outcome === "fail")
-    .map((r) => `- ${r.name} on ${r.image}: expected ${r.expected ?? "a pass"}; got ${r.got ?? "a failure"}${r.logTail ? `\n    log tail:\n${indent(r.logTail, "      ")}` : ""}`);
+    .map(
+      (r) =>
+        `- ${r.name} on ${r.image}: expected ${r.expected ?? "a pass"}; got ${r.got ?? "a failure"}${r.logTail ? `\n    log tail:\n${indent(r.logTail, "      ")}` : ""}`,
+    );
   return [`${s.failed} of ${s.total} checks failed (${s.passed} passed, ${s.skipped} skipped):`, ...lines].join("\n");
 }
 

@@ -88,10 +88,14 @@ export interface StopOutcome {
 export function stopVariants(entrypoint: string[], cmd: string[], shellFormOnly: boolean): StopVariant[] {
   const shell = cmd[0] === "/bin/sh" && cmd[1] === "-c" ? cmd : ["/bin/sh", "-c", cmd.join(" ")];
   const exec = cmd[0] === "/bin/sh" && cmd[1] === "-c" ? cmd[2].split(" ") : cmd;
-  const forms: [string, string[]][] = shellFormOnly ? [["shell-form CMD", shell]] : [["shell-form CMD", shell], ["exec-form CMD", exec]];
+  const forms: [string, string[]][] = shellFormOnly
+    ? [["shell-form CMD", shell]]
+    : [
+        ["shell-form CMD", shell],
+        ["exec-form CMD", exec],
+      ];
   return forms.flatMap(([form, c]): StopVariant[] => [
     { name: form, cmd: [...entrypoint, ...c], env: {} },
     { name: `${form}, init wrapper`, cmd: [...entrypoint, ...c], env: { ENABLE_INIT_WRAPPER: "true" } },
   ]);
 }
-

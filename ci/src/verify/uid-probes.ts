@@ -78,7 +78,11 @@ export function judgeFixPermissionsAsRoot(o: FixPermissionsAsRoot): Verdict {
     ...(o.outside !== "0600:1234" ? [`the file behind the link: ${o.outside}`] : []),
   ];
   return problems.length
-    ? { outcome: "fail", expected: `exit 0, no output; modes:groups ${want.join(" ")}; the file behind the link untouched (0600:1234)`, got: problems.join("; ") }
+    ? {
+        outcome: "fail",
+        expected: `exit 0, no output; modes:groups ${want.join(" ")}; the file behind the link untouched (0600:1234)`,
+        got: problems.join("; "),
+      }
     : PASS;
 }
 

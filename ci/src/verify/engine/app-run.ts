@@ -81,14 +81,24 @@ async function observeBuiltApp(u: ImageUnderTest, app: SampleApp, build: AppBuil
 }
 
 /** Each way of starting the app, stopped with SIGTERM; one progress line gives each way's time and status. */
-async function observeStops(u: ImageUnderTest, app: SampleApp, container: Container, runCmd: string[], shellFormOnly: boolean): Promise<AppObservation["stops"]> {
+async function observeStops(
+  u: ImageUnderTest,
+  app: SampleApp,
+  container: Container,
+  runCmd: string[],
+  shellFormOnly: boolean,
+): Promise<AppObservation["stops"]> {
   const entrypoint = await container.entrypoint();
   const url = `http://127.0.0.1:${app.port}${app.path}`;
   const variants = stopVariants(entrypoint, runCmd, shellFormOnly);
   const grace = await gracePeriod(container);
   const outcomes = await Promise.all(variants.map((v) => stopOnce(container, v, url, 1001, grace, u.runId)));
   const runs = variants.map((v, i) => ({ variant: v.name, outcome: outcomes[i] }));
-  console.error(`[${imageLabel(u)}] stop on SIGTERM, ${app.name}: ${stopLines(runs).map((l) => l.text).join("; ")}`);
+  console.error(
+    `[${imageLabel(u)}] stop on SIGTERM, ${app.name}: ${stopLines(runs)
+      .map((l) => l.text)
+      .join("; ")}`,
+  );
   return { grace, runs };
 }
 

@@ -12,7 +12,18 @@ import { ReturnType, type Container, type Directory, type File } from "@dagger.i
 import type { SampleApp } from "../../spec/sample-apps.js";
 import { judgeApp, type AppObservation } from "../app-judges.js";
 import { failureOutput, errorLine, errorText } from "../error-text.js";
-import { judgeImageBuild, judgeMachine, judgeNoExtraCa, judgePythonVersion, judgeUsage, MACHINE_PROBE, verdict, type BuildObservation, type CaObservation, type CommandOutput } from "../image-judges.js";
+import {
+  judgeImageBuild,
+  judgeMachine,
+  judgeNoExtraCa,
+  judgePythonVersion,
+  judgeUsage,
+  MACHINE_PROBE,
+  verdict,
+  type BuildObservation,
+  type CaObservation,
+  type CommandOutput,
+} from "../image-judges.js";
 import { IMPORTS, judgeScriptExit, PASSWORDS, PIP_TLS, SQLITE, STACK, STRAY_BYTECODE } from "../library-probes.js";
 import { appNotApplicable, notRendered, type PlanContext } from "../plan.js";
 import {

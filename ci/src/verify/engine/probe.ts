@@ -28,7 +28,14 @@ export function variantContainer(app: Container, variant: RunVariant): Container
  * test, which always has Python. `runId` makes the probe step new on every run, so a cached
  * answer from an earlier run never stands in for this one.
  */
-export async function probeApp(app: SampleApp, appCtr: Container, runCmd: string[], prober: Container, checkLabel: string, runId: string): Promise<ProbeOutcome> {
+export async function probeApp(
+  app: SampleApp,
+  appCtr: Container,
+  runCmd: string[],
+  prober: Container,
+  checkLabel: string,
+  runId: string,
+): Promise<ProbeOutcome> {
   const service = servedOn(appCtr, app.port).asService({ args: runCmd, useEntrypoint: true });
   const url = `http://${APP_HOST}:${app.port}${app.path}`;
   try {

@@ -42,6 +42,8 @@ export async function timed(u: ImageUnderTest, name: string, fn: () => Promise<V
     v = { outcome: "fail", expected: "the check runs", got: errorLine(e), logTail: errorTail(e) };
   }
   const r: CheckResult = { name, image: imageLabel(u), seconds: (performance.now() - started) / 1000, ...v };
-  console.error(`[${r.image}] ${r.outcome.padEnd(4)} ${name} (${r.seconds.toFixed(1)} s)${r.got ? `: ${r.got.slice(0, 160)}` : r.reason ? `: ${r.reason}` : ""}`);
+  console.error(
+    `[${r.image}] ${r.outcome.padEnd(4)} ${name} (${r.seconds.toFixed(1)} s)${r.got ? `: ${r.got.slice(0, 160)}` : r.reason ? `: ${r.reason}` : ""}`,
+  );
   return r;
 }

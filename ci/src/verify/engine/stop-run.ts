@@ -16,7 +16,9 @@ export async function stopOnce(app: Container, v: StopVariant, url: string, uid:
   let c = app.withUser("0").withEnvVariable("S2I_RUN_ID", runId);
   for (const [k, val] of Object.entries(v.env)) c = c.withEnvVariable(k, val);
   try {
-    const out = await c.withExec(["python3", "-c", STOP_HARNESS, JSON.stringify(v.cmd), url, String(uid), String(grace)], { insecureRootCapabilities: true }).stdout();
+    const out = await c
+      .withExec(["python3", "-c", STOP_HARNESS, JSON.stringify(v.cmd), url, String(uid), String(grace)], { insecureRootCapabilities: true })
+      .stdout();
     return JSON.parse(out.trim().split("\n").pop() ?? "{}") as StopOutcome;
   } catch (e) {
     return { error: errorLine(e) };

@@ -59,7 +59,9 @@ export function planTargets(
   const applies = [...plans.values()].some((p) => p.appChecks.some((c) => c.notApplicable === undefined));
   if (opts.apps?.length && !applies) {
     const kinds = targets.map((t) => targetName(t)).join(", ");
-    throw new UsageError(`none of the apps ${opts.apps.join(", ")} applies to ${kinds}${opts.smoke ? " with --smoke" : ""}; see "images" in specs/sample-apps.yml`);
+    throw new UsageError(
+      `none of the apps ${opts.apps.join(", ")} applies to ${kinds}${opts.smoke ? " with --smoke" : ""}; see "images" in specs/sample-apps.yml`,
+    );
   }
   return plans;
 }
