@@ -2,7 +2,7 @@
 import test from "ava";
 import fs from "node:fs";
 import path from "node:path";
-import { bin, run, write, sandbox, fakeDjango, removeScratch } from "./helpers/s2i-sandbox.js";
+import { assembleCalls, bin, run, write, sandbox, fakeDjango, removeScratch } from "./helpers/s2i-sandbox.js";
 
 test.after.always("remove the scratch directory", removeScratch);
 test("assemble: pipenv and micropipenv together exit 3 and move nothing", async (t) => {
@@ -35,7 +35,7 @@ test("assemble: moves sources (dotfiles too) and writes pip.ini for PIP_INDEX_UR
   t.is(fs.readFileSync(path.join(box.home, "pip.ini"), "utf8"), "[global]\nindex-url = https://pypi.example.test/simple/\n");
   t.deepEqual(fs.readdirSync(box.home).sort(), [".s2i", "app.py", "pip.ini"]);
   t.deepEqual(fs.readdirSync(src), []);
-  t.is(box.calls(), `fix-permissions ${box.appRoot} -P\nfix-permissions ${box.appRoot} -P\n`);
+  t.is(box.calls(), assembleCalls(box, []));
 });
 
 test("assemble: upgrade with --isolated retry, requirements, setup.py and pyproject.toml", async (t) => {
@@ -47,18 +47,7 @@ test("assemble: upgrade with --isolated retry, requirements, setup.py and pyproj
     cwd: box.home,
   });
   t.is(r.code, 0, r.stderr);
-  t.is(
-    box.calls(),
-    [
-      `fix-permissions ${box.appRoot} -P`,
-      "pip install -U pip setuptools wheel",
-      "pip install -r requirements.txt",
-      "pip install .",
-      "pip install .",
-      `fix-permissions ${box.appRoot} -P`,
-      "",
-    ].join("\n"),
-  );
+  t.is(box.calls(), assembleCalls(box, ["pip install -U pip setuptools wheel", "pip install -r requirements.txt", "pip install .", "pip install ."]));
   t.true(r.stdout.includes("---> Installing dependencies ...\n"));
 
   // A failing upgrade is retried once with --isolated.
@@ -68,16 +57,7 @@ test("assemble: upgrade with --isolated retry, requirements, setup.py and pyproj
     cwd: box2.home,
   });
   t.is(r2.code, 0, r2.stderr);
-  t.is(
-    box2.calls(),
-    [
-      `fix-permissions ${box2.appRoot} -P`,
-      "pip install -U pip setuptools wheel",
-      "pip install --isolated -U pip setuptools wheel",
-      `fix-permissions ${box2.appRoot} -P`,
-      "",
-    ].join("\n"),
-  );
+  t.is(box2.calls(), assembleCalls(box2, ["pip install -U pip setuptools wheel", "pip install --isolated -U pip setuptools wheel"]));
 });
 
 test("assemble: DISABLE_SETUP_PY_PROCESSING and DISABLE_PYPROJECT_TOML_PROCESSING skip pip install .", async (t) => {
@@ -89,7 +69,7 @@ test("assemble: DISABLE_SETUP_PY_PROCESSING and DISABLE_PYPROJECT_TOML_PROCESSIN
     cwd: box.home,
   });
   t.is(r.code, 0, r.stderr);
-  t.is(box.calls(), `fix-permissions ${box.appRoot} -P\nfix-permissions ${box.appRoot} -P\n`);
+  t.is(box.calls(), assembleCalls(box, []));
 });
 
 test("assemble: a failing dependency install fails the build", async (t) => {
@@ -112,16 +92,7 @@ test("assemble: Django collectstatic runs after a successful dry run, warns othe
   const env = { ...box.env, S2I_SOURCE_DIR: src, PYTHONPATH: path.join(box.dir, "site") };
   const r = await run("bash", [bin("s2i/bin/assemble")], { env, cwd: box.home });
   t.is(r.code, 0, r.stderr);
-  t.is(
-    box.calls(),
-    [
-      `fix-permissions ${box.appRoot} -P`,
-      "manage.py collectstatic --dry-run --noinput",
-      "manage.py collectstatic --noinput",
-      `fix-permissions ${box.appRoot} -P`,
-      "",
-    ].join("\n"),
-  );
+  t.is(box.calls(), assembleCalls(box, ["manage.py collectstatic --dry-run --noinput", "manage.py collectstatic --noinput"]));
 
   // DISABLE_COLLECTSTATIC
   fs.writeFileSync(box.log, "");
@@ -165,13 +136,10 @@ test("assemble: a quoted PIP_INDEX_URL goes into pip.ini and reaches pip without
   t.is(fs.readFileSync(path.join(box.home, "pip.ini"), "utf8"), "[global]\nindex-url = https://pypi.example.test/simple/\n");
   t.is(
     box.calls(),
-    [
-      `fix-permissions ${box.appRoot} -P`,
+    assembleCalls(box, [
       "pip install -U pip setuptools wheel (PIP_INDEX_URL=https://pypi.example.test/simple/)",
       "pip install -r requirements.txt (PIP_INDEX_URL=https://pypi.example.test/simple/)",
-      `fix-permissions ${box.appRoot} -P`,
-      "",
-    ].join("\n"),
+    ]),
   );
 });
 
@@ -205,17 +173,7 @@ chmod +x "$3/bin/pipenv"
     cwd: box.home,
   });
   t.is(r.code, 0, r.stderr);
-  t.is(
-    box.calls(),
-    [
-      `fix-permissions ${box.appRoot} -P`,
-      "pip install -U pipenv==2025.0.4",
-      "pipenv install -r requirements.txt",
-      "pip install .",
-      `fix-permissions ${box.appRoot} -P`,
-      "",
-    ].join("\n"),
-  );
+  t.is(box.calls(), assembleCalls(box, ["pip install -U pipenv==2025.0.4", "pipenv install -r requirements.txt", "pip install ."]));
 });
 
 test("assemble: a quoted APP_HOME is where collectstatic runs; a quoted DISABLE_COLLECTSTATIC skips it", async (t) => {
@@ -225,16 +183,7 @@ test("assemble: a quoted APP_HOME is where collectstatic runs; a quoted DISABLE_
   const env = { ...box.env, S2I_SOURCE_DIR: src, PYTHONPATH: path.join(box.dir, "site"), APP_HOME: "'project'" };
   const r = await run("bash", [bin("s2i/bin/assemble")], { env, cwd: box.home });
   t.is(r.code, 0, r.stderr);
-  t.is(
-    box.calls(),
-    [
-      `fix-permissions ${box.appRoot} -P`,
-      "manage.py collectstatic --dry-run --noinput",
-      "manage.py collectstatic --noinput",
-      `fix-permissions ${box.appRoot} -P`,
-      "",
-    ].join("\n"),
-  );
+  t.is(box.calls(), assembleCalls(box, ["manage.py collectstatic --dry-run --noinput", "manage.py collectstatic --noinput"]));
 
   const box2 = sandbox("assemble-quoted-nostatic");
   const src2 = path.join(box2.dir, "src");
@@ -244,5 +193,5 @@ test("assemble: a quoted APP_HOME is where collectstatic runs; a quoted DISABLE_
     cwd: box2.home,
   });
   t.is(r2.code, 0, r2.stderr);
-  t.is(box2.calls(), `fix-permissions ${box2.appRoot} -P\nfix-permissions ${box2.appRoot} -P\n`);
+  t.is(box2.calls(), assembleCalls(box2, []));
 });

@@ -140,25 +140,20 @@ test("run: gunicorn.conf.py with wsgi_app runs bare gunicorn (>= 20.1 only)", as
   t.is(r.code, 0, r.stderr);
   t.is(r.stdout, `---> Using gunicorn.conf.py\n---> Serving application with gunicorn ...\ngunicorn\nWEB_CONCURRENCY=unset\nPWD=${box.home}\n`);
 
-  // gunicorn 20.0 does not read wsgi_app: falls through to wsgi.py
-  const old = sandbox("run-conf-old");
-  fakeGunicorn(old.fakeBin, "20.0.4");
-  fakeCgroupLimits(old.fakeBin, ["NUMBER_OF_CORES=1"]);
-  write(path.join(old.home, "gunicorn.conf.py"), 'wsgi_app = "app:application"\n');
-  write(path.join(old.home, "wsgi.py"), "");
-  const r2 = await run("bash", [runScript()], { env: old.env, cwd: old.home });
-  t.is(r2.code, 0, r2.stderr);
-  t.true(r2.stdout.startsWith("---> Serving application with gunicorn (wsgi) with default settings ...\n"), r2.stdout);
-
-  // a config without wsgi_app falls through as well
-  const plain = sandbox("run-conf-plain");
-  fakeGunicorn(plain.fakeBin, "23.0.0");
-  fakeCgroupLimits(plain.fakeBin, ["NUMBER_OF_CORES=1"]);
-  write(path.join(plain.home, "gunicorn.conf.py"), 'bind = "0.0.0.0:8085"\n');
-  write(path.join(plain.home, "wsgi.py"), "");
-  const r3 = await run("bash", [runScript()], { env: plain.env, cwd: plain.home });
-  t.is(r3.code, 0, r3.stderr);
-  t.true(r3.stdout.startsWith("---> Serving application with gunicorn (wsgi) with default settings ...\n"), r3.stdout);
+  // gunicorn 20.0 does not read wsgi_app, and a config without wsgi_app does not serve: both fall through to wsgi.py.
+  for (const [version, conf] of [
+    ["20.0.4", 'wsgi_app = "app:application"\n'],
+    ["23.0.0", 'bind = "0.0.0.0:8085"\n'],
+  ]) {
+    const fall = sandbox("run-conf-fallthrough");
+    fakeGunicorn(fall.fakeBin, version);
+    fakeCgroupLimits(fall.fakeBin, ["NUMBER_OF_CORES=1"]);
+    write(path.join(fall.home, "gunicorn.conf.py"), conf);
+    write(path.join(fall.home, "wsgi.py"), "");
+    const r2 = await run("bash", [runScript()], { env: fall.env, cwd: fall.home });
+    t.is(r2.code, 0, r2.stderr);
+    t.true(r2.stdout.startsWith("---> Serving application with gunicorn (wsgi) with default settings ...\n"), `${version}: ${r2.stdout}`);
+  }
 });
 
 test("run: APP_HOME is entered and its wsgi.py becomes APP_MODULE", async (t) => {

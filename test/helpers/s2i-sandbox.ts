@@ -225,3 +225,8 @@ export function mode(p: string): string {
 
 /** The rendered run script. */
 export const runScript = () => bin("s2i/bin/run");
+
+/** What assemble is expected to have called: fix-permissions on APP_ROOT first and last, these calls between. */
+export function assembleCalls(box: { appRoot: string }, calls: string[]): string {
+  return [`fix-permissions ${box.appRoot} -P`, ...calls, `fix-permissions ${box.appRoot} -P`, ""].join("\n");
+}

@@ -80,47 +80,12 @@ export const UPSTREAM_DOCKERFILES: UpstreamDockerfile[] = [
 ];
 
 /** Non-python packages of the full images per distro group (§1.1 base_pkgs). */
+// One group a line, as upstream lists them.
+// prettier-ignore
 export const UPSTREAM_BASE_PKGS: Record<string, string[]> = {
-  el: [
-    "nss_wrapper-libs",
-    "httpd",
-    "httpd-devel",
-    "mod_ssl",
-    "mod_auth_gssapi",
-    "mod_ldap",
-    "mod_session",
-    "atlas-devel",
-    "gcc-gfortran",
-    "libffi-devel",
-    "libtool-ltdl",
-    "enchant",
-    "krb5-devel",
-  ],
-  c10s: [
-    "nss_wrapper-libs",
-    "httpd",
-    "httpd-devel",
-    "mod_ssl",
-    "mod_auth_gssapi",
-    "mod_ldap",
-    "mod_session",
-    "gcc-gfortran",
-    "libffi-devel",
-    "libtool-ltdl",
-    "krb5-devel",
-  ],
-  fedora: [
-    "nss_wrapper-libs",
-    "httpd",
-    "httpd-devel",
-    "atlas-devel",
-    "gcc-gfortran",
-    "libffi-devel",
-    "libtool-ltdl",
-    "enchant",
-    "redhat-rpm-config",
-    "krb5-devel",
-  ],
+  el: ["nss_wrapper-libs", "httpd", "httpd-devel", "mod_ssl", "mod_auth_gssapi", "mod_ldap", "mod_session", "atlas-devel", "gcc-gfortran", "libffi-devel", "libtool-ltdl", "enchant", "krb5-devel"],
+  c10s: ["nss_wrapper-libs", "httpd", "httpd-devel", "mod_ssl", "mod_auth_gssapi", "mod_ldap", "mod_session", "gcc-gfortran", "libffi-devel", "libtool-ltdl", "krb5-devel"],
+  fedora: ["nss_wrapper-libs", "httpd", "httpd-devel", "atlas-devel", "gcc-gfortran", "libffi-devel", "libtool-ltdl", "enchant", "redhat-rpm-config", "krb5-devel"],
 };
 
 /** ENV every full rpm image sets itself (§2.1 step 3), besides the CNB trio on UBI versions. */

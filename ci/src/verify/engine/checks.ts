@@ -10,6 +10,7 @@
  */
 import { ReturnType, type Container, type Directory, type File } from "@dagger.io/dagger";
 import type { SampleApp } from "../../spec/sample-apps.js";
+import type { Verdict } from "../results.js";
 import { judgeApp, type AppObservation } from "../app-judges.js";
 import { failureOutput, errorLine, errorText } from "../error-text.js";
 import {
@@ -64,6 +65,14 @@ function scriptCheck(name: string, script: string, expected: string, withCa = fa
     run: (u) => commandOutput(withExtraCa(u.image, withCa ? u.extraCa : undefined, (x) => x.withExec(["python3", "-c", script], { expect: ReturnType.Any }))),
     judge: (r) => judgeScriptExit(expected, r),
   };
+}
+
+/**
+ * One of the image's own scripts, run by a root probe as root or another uid (verify/uid-probes.ts);
+ * it applies where templates/layout.yml gives the image our copy of `rendered`.
+ */
+function scriptAsUidCheck<O>(name: string, rendered: string, probe: string, judge: (o: O) => Verdict): CheckEntry<O> {
+  return { name, appliesTo: (ctx) => notRendered(ctx, rendered), run: (u) => rootProbe<O>(u.image, probe), judge };
 }
 
 export const IMAGE_BUILD: CheckEntry<BuildObservation> = {
@@ -140,31 +149,26 @@ export const IMAGE_CHECKS: readonly AnyCheck[] = [
     run: async (u) => (await u.image.withUser("0").withExec(["sh", "-c", PASSWORDS]).stdout()).trim(),
     judge: (out) => verdict(out === "", "no password hash in /etc/shadow and no empty root password", out),
   } satisfies CheckEntry<string>,
-  // The image's own helper scripts as an arbitrary uid (verify/uid-probes.ts).
-  {
-    name: "fix-permissions as root: group 0, g+rw, links untouched",
-    appliesTo: (ctx: PlanContext) => notRendered(ctx, "root/usr/bin/fix-permissions"),
-    run: (u) => rootProbe(u.image, FIX_PERMISSIONS_AS_ROOT),
-    judge: judgeFixPermissionsAsRoot,
-  },
-  {
-    name: "fix-permissions as uid 12345: only its own files",
-    appliesTo: (ctx: PlanContext) => notRendered(ctx, "root/usr/bin/fix-permissions"),
-    run: (u) => rootProbe(u.image, FIX_PERMISSIONS_AS_UID),
-    judge: judgeFixPermissionsAsUid,
-  },
-  {
-    name: "generate_container_user: a passwd entry for uid 12345 only",
-    appliesTo: (ctx: PlanContext) => notRendered(ctx, "root/opt/app-root/etc/generate_container_user"),
-    run: (u) => rootProbe(u.image, GENERATE_CONTAINER_USER),
-    judge: judgeGenerateContainerUser,
-  },
-  {
-    name: "run as uid 12345: a user name before the app starts",
-    appliesTo: (ctx: PlanContext) => notRendered(ctx, "root/opt/app-root/etc/generate_container_user"),
-    run: (u) => rootProbe(u.image, RUN_AS_ARBITRARY_UID),
-    judge: judgeRunAsArbitraryUid,
-  },
+  // The image's own helper scripts as root and as an arbitrary uid (verify/uid-probes.ts).
+  scriptAsUidCheck(
+    "fix-permissions as root: group 0, g+rw, links untouched",
+    "root/usr/bin/fix-permissions",
+    FIX_PERMISSIONS_AS_ROOT,
+    judgeFixPermissionsAsRoot,
+  ),
+  scriptAsUidCheck("fix-permissions as uid 12345: only its own files", "root/usr/bin/fix-permissions", FIX_PERMISSIONS_AS_UID, judgeFixPermissionsAsUid),
+  scriptAsUidCheck(
+    "generate_container_user: a passwd entry for uid 12345 only",
+    "root/opt/app-root/etc/generate_container_user",
+    GENERATE_CONTAINER_USER,
+    judgeGenerateContainerUser,
+  ),
+  scriptAsUidCheck(
+    "run as uid 12345: a user name before the app starts",
+    "root/opt/app-root/etc/generate_container_user",
+    RUN_AS_ARBITRARY_UID,
+    judgeRunAsArbitraryUid,
+  ),
 ];
 
 /**
