@@ -3,10 +3,8 @@
  * source-to-image container images (full and minimal) from specs/ and templates/.
  *
  * This file only declares the functions and their arguments (their doc comments are the
- * `dagger call --help` text); the work is done by the stages' functions. ci/src is laid out
- * by stage, spec -> render -> build -> verify -> publish, one folder each (ci/src/README.md):
- * in each, pure code (no engine; it never imports @dagger.io/dagger, not even its types) at
- * the top of the folder, and the code that talks to the engine in its engine/ subfolder.
+ * `dagger call --help` text); the work is done by the stages' functions, one folder a stage,
+ * spec -> render -> build -> verify -> publish (ci/src/README.md states their rule).
  */
 import { argument, dag, func, object, type Container, type Directory, type File, type Platform, type Secret } from "@dagger.io/dagger";
 import { ImageBuildError, UsageError } from "./errors.js";
