@@ -75,9 +75,10 @@ function wall(args: string[], env: Record<string, string> = {}): number[] {
 const median = (xs: number[]) => (xs.length % 2 ? xs[(xs.length - 1) / 2] : (xs[xs.length / 2 - 1] + xs[xs.length / 2]) / 2);
 const row = (label: string, xs: number[]) => console.log(`  ${label.padEnd(56)} min ${ms(xs[0]).padStart(9)}   median ${ms(median(xs)).padStart(9)}`);
 
-// The modules the CLI imports (handlebars, yaml and ours), without running it.
+// The modules the CLI imports (yargs, handlebars, yaml and ours), without running it.
 const imports = ["ci/src/spec/load-spec.js", "ci/src/spec/select.js", "ci/src/spec/matrix-table.js", "ci/src/render/render.js", "ci/src/render/tree.js"]
   .map((m) => `import ${JSON.stringify(join(projectRoot, "dist", m))};`)
+  .concat('import "yargs";')
   .join(" ");
 console.log(`as a process (${runs} runs each after one warm-up, wall time; load average ${loadavg()[0].toFixed(1)} on ${cpus().length} cores):`);
 const bare = wall(["-e", "0"]);
