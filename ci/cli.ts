@@ -177,7 +177,7 @@ async function generate(a: Args): Promise<void> {
   const source = new CliSource(projectRoot);
   const spec = await loadSpec(source);
   const targets = selectTargets(spec, { version: a.version, distro: a.distro });
-  const { checkTree, filesUnder, removeTree, renderTree, strayVersionFolders, writeTree } = await import("./src/render/tree.js");
+  const { compareTree, filesUnder, removeTree, renderTree, strayVersionFolders, writeTree } = await import("./src/render/tree.js");
   const renderer = await loadRenderer(source, spec);
   const files = renderTree(renderer, targets);
   const filtered = a.version !== undefined || a.distro !== undefined;
@@ -193,7 +193,7 @@ async function generate(a: Args): Promise<void> {
           spec.targets.filter((t) => keys.has(t.version.key)),
         )
       : files;
-    const problems = checkTree(dir, files, new Set(all.map((f) => f.path)));
+    const problems = compareTree(dir, files, new Set(all.map((f) => f.path)));
     // Without a filter, a version folder the spec no longer has is stale too.
     if (!filtered)
       for (const key of strayVersionFolders(dir, new Set(spec.versions.keys())))

@@ -23,7 +23,7 @@ import { dockerfilePath, selectMany, selectOne, selectTargets } from "./spec/sel
 import type { Target } from "./spec/types.js";
 import { moduleProject, type ModuleProject } from "./spec/engine/module-project.js";
 import { assertPassed } from "./verify/results.js";
-import { checkReportDirectory, reportDirectory } from "./verify/engine/report-directory.js";
+import { judgeReportDirectory, reportDirectory } from "./verify/engine/report-directory.js";
 import { testDockerfiles } from "./verify/engine/test-dockerfiles.js";
 import { planTargets, testOptions, testTargets } from "./verify/engine/test-targets.js";
 
@@ -222,7 +222,7 @@ export class S2iPython {
     /** The folder a test run exported (with results.json). */
     report: Directory,
   ): Promise<string> {
-    return checkReportDirectory(report);
+    return judgeReportDirectory(report);
   }
 
   /**

@@ -149,7 +149,7 @@ export function removeTree(dir: string): void {
  * not compared but are not strays either). Modes are compared as git keeps them: executable
  * or not (a checkout under umask 002 gives 0664, which matches 0644). Reads only.
  */
-export function checkTree(dir: string, expected: RenderedFile[], generated: ReadonlySet<string>): string[] {
+export function compareTree(dir: string, expected: RenderedFile[], generated: ReadonlySet<string>): string[] {
   const problems: { path: string; line: string }[] = [];
   const add = (path: string, line: string) => problems.push({ path, line });
   for (const f of expected) {

@@ -10,6 +10,6 @@ export function reportDirectory(report: Report): Directory {
 }
 
 /** Judges a report exported earlier (its results.json): the same verdict as a failing test run. */
-export async function checkReportDirectory(report: Directory): Promise<string> {
+export async function judgeReportDirectory(report: Directory): Promise<string> {
   return judgeReportJson(await report.file("results.json").contents());
 }
