@@ -1,5 +1,5 @@
-import { baseImage, expandSpecVars, imageNameLabel, installPackages, targetImageName } from "../matrix/image.js";
-import type { Spec, Target } from "../matrix/types.js";
+import { baseImage, expandSpecVars, imageNameLabel, installPackages, targetImageName } from "../spec/image.js";
+import type { Spec, Target } from "../spec/types.js";
 
 /** The Dockerfile template a target uses: its family, or "rpm-micro" for a minimal image on UBI Micro. */
 export type Flavor = "rpm" | "rpm-micro" | "deb";
