@@ -27,7 +27,11 @@ test("dagger.json, the SDK in package.json and the workflow's DAGGER_VERSION nam
 });
 
 test("the local engine builds dagger.json's engineVersion, and its TypeScript SDK content carries the same SDK", (t) => {
-  const built = execFileSync("bash", ["-c", '. local-engine/lib.sh && echo "$ENGINE_VERSIONS"'], { cwd: projectRoot, encoding: "utf8", env: { ...process.env, S2I_ENGINE_VERSIONS: "" } }).trim();
+  const built = execFileSync("bash", ["-c", '. local-engine/lib.sh && echo "$ENGINE_VERSIONS"'], {
+    cwd: projectRoot,
+    encoding: "utf8",
+    env: { ...process.env, S2I_ENGINE_VERSIONS: "" },
+  }).trim();
   t.is(built, `v${engine}`, "local-engine/lib.sh ENGINE_VERSIONS");
   const content = JSON.parse(read("local-engine/ts-sdk/package.json")) as { dependencies: Record<string, string> };
   t.is(content.dependencies["@dagger.io/dagger"], engine, "local-engine/ts-sdk/package.json @dagger.io/dagger");
