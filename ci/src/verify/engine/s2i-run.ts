@@ -1,9 +1,9 @@
 import { ReturnType, type Container, type Directory, type File, type Service } from "@dagger.io/dagger";
-import { CA_VARIABLES, EXTRA_CA_PATH, SCRIPTS, type S2iStep } from "../s2i-steps.js";
+import { CA_VARIABLES, EXTRA_CA_PATH, type S2iStep } from "../s2i-steps.js";
 
 export interface S2iInputs {
   image: Container;
-  /** The application's files (copied to /tmp/src owned by 1001:0). */
+  /** The application's files (copied where the steps say, owned by the assemble user). */
   app: Directory;
   /** A CA bundle that pip, requests and npm trust during assemble only. */
   extraCa?: File;
@@ -20,8 +20,6 @@ export interface S2iResult {
   cmd: string[];
 }
 
-const isAssemble = (s: S2iStep) => s.op === "run" && s.args[0] === `${SCRIPTS}/assemble`;
-
 /** Executes the s2i build steps (s2iBuildSteps) as container calls. Lazy: nothing runs until a leaf is awaited. */
 export function runS2iSteps(steps: S2iStep[], inputs: S2iInputs): S2iResult {
   let c = inputs.image;
@@ -32,7 +30,7 @@ export function runS2iSteps(steps: S2iStep[], inputs: S2iInputs): S2iResult {
         c = c.withUser(s.user);
         break;
       case "copySources":
-        c = c.withDirectory(s.dest, inputs.app, { owner: "1001:0" });
+        c = c.withDirectory(s.dest, inputs.app, { owner: s.owner });
         break;
       case "env":
         c = c.withEnvVariable(s.name, s.value);
@@ -42,7 +40,7 @@ export function runS2iSteps(steps: S2iStep[], inputs: S2iInputs): S2iResult {
         c = c.withDefaultArgs(s.args);
         break;
       case "run":
-        if (!isAssemble(s)) {
+        if (!s.assemble) {
           c = c.withExec(s.args);
           break;
         }
