@@ -9,17 +9,18 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 
 # Imported in a fresh interpreter from another folder: only the editable install can find it.
 PROBE = """
-import json, setupreqdemo
+import importlib.util, json
 from importlib.metadata import distribution
 d = distribution("setupreqdemo")
-print(json.dumps({"file": setupreqdemo.__file__, "version": d.version, "direct_url": json.loads(d.read_text("direct_url.json") or "{}")}))
+# find_spec locates the module without running it (running it would start this probe again).
+print(json.dumps({"file": importlib.util.find_spec("setupreqdemo").origin, "version": d.version, "direct_url": json.loads(d.read_text("direct_url.json") or "{}")}))
 """
 
 
 def _editable():
     r = subprocess.run([sys.executable, "-c", PROBE], cwd="/", stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True)
     if r.returncode != 0:
-        return None, "setupreqdemo is not importable from outside the sources: %s" % r.stderr.strip().splitlines()[-1:]
+        return None, "setupreqdemo is not importable from outside the sources: %s" % (r.stderr.strip().splitlines() or [""])[-1]
     seen = json.loads(r.stdout)
     editable = seen["direct_url"].get("dir_info", {}).get("editable", False)
     if os.path.dirname(seen["file"]) != HERE or not editable:

@@ -8,17 +8,18 @@ import sys
 # Imported in a fresh interpreter from another folder, so the sources in the working directory
 # (gunicorn's sys.path[0]) cannot answer for the installed copy.
 PROBE = """
-import json, setupdemo
+import importlib.util, json
 from importlib.metadata import distribution
 d = distribution("setupdemo")
-print(json.dumps({"file": setupdemo.__file__, "version": d.version, "direct_url": json.loads(d.read_text("direct_url.json") or "{}")}))
+# find_spec locates the module without running it (running it would start this probe again).
+print(json.dumps({"file": importlib.util.find_spec("setupdemo").origin, "version": d.version, "direct_url": json.loads(d.read_text("direct_url.json") or "{}")}))
 """
 
 
 def _installed():
     r = subprocess.run([sys.executable, "-c", PROBE], cwd="/", stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True)
     if r.returncode != 0:
-        return None, "setupdemo is not importable from outside the sources: %s" % r.stderr.strip().splitlines()[-1:]
+        return None, "setupdemo is not importable from outside the sources: %s" % (r.stderr.strip().splitlines() or [""])[-1]
     seen = json.loads(r.stdout)
     site = os.path.join(sys.prefix, "lib")
     editable = seen["direct_url"].get("dir_info", {}).get("editable", False)

@@ -15,7 +15,7 @@ import { RUN_VARIANTS } from "../plan.js";
 import { PYPI_HOST, PYPI_INDEX_URL, usesPypiIndex } from "../pypi-wheel.js";
 import { appEnvironment, parseS2iEnvironment, s2iBuildSteps, s2iSettings } from "../s2i-steps.js";
 import { SHELL_SCRIPT, SHELLS, type ShellsObservation } from "../shell-probes.js";
-import { stopVariants } from "../stop-harness.js";
+import { stopVariants, type StopOutcome } from "../stop-harness.js";
 import { imageLabel, type ImageUnderTest } from "./check-entry.js";
 import { interpretDockerfile } from "./dockerfile-replay.js";
 import { observeExtraCa } from "./extra-ca-probe.js";
@@ -106,7 +106,9 @@ async function observeStops(u: ImageUnderTest, app: SampleApp, build: AppBuild, 
   const url = `http://127.0.0.1:${app.port}${app.path}`;
   const variants = stopVariants(entrypoint, runCmd, { every: app.stop, execForm: build.s2iRun });
   const grace = STOP_GRACE * factor;
-  const outcomes = await Promise.all(variants.map((v) => stopOnce(build.container, v, url, user, grace, u.runId)));
+  // One after another: a stop is timed, and stops of the same app at once would slow each other down.
+  const outcomes: StopOutcome[] = [];
+  for (const v of variants) outcomes.push(await stopOnce(build.container, v, url, user, grace, u.runId));
   const runs = variants.map((v, i) => ({ variant: v.name, outcome: outcomes[i] }));
   const limit = app.stopWithin * factor;
   console.error(
