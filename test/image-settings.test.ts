@@ -4,98 +4,71 @@
 // image (ci/src/verify/s2i-steps.ts): the assemble user and the scripts from its labels.
 import test from "ava";
 import { imageName } from "../ci/src/spec/image.js";
-import {
-  expectedLabels,
-  judgeImageEnvironment,
-  judgeImageUser,
-  judgeLabels,
-  judgePythonVersion,
-  judgeWorkdirAndPort,
-  type ImageConfig,
-  type InterpreterProbe,
-} from "../ci/src/verify/image-settings.js";
+import * as settings from "../ci/src/verify/image-settings.js";
 import { s2iBuildSteps, s2iSettings } from "../ci/src/verify/s2i-steps.js";
 import { project } from "./helpers/project.js";
+import { RECORDED_PROBE, recordedConfig } from "./helpers/recorded-image.js";
 
 const { spec } = await project();
 const target = spec.targets.find((x) => x.version.key === "3.11-minimal" && x.distro.id === "debian12")!;
 const fedoraFull = spec.targets.find((x) => x.distro.os === "fedora" && !x.version.minimal)!;
 
 /** What the 3.11-minimal image on debian12 reports. */
-const config: ImageConfig = {
-  user: "1001",
-  workdir: "/opt/app-root/src",
-  exposedPorts: [{ port: 8080, protocol: "TCP" }],
-  labels: {
-    ...expectedLabels(target),
-    "io.openshift.tags": "builder,python,python311,python-311,rh-python311",
-    summary: "Minimal platform for building and running Python 3.11 applications",
-  },
-  env: {
-    PYTHON_VERSION: "3.11",
-    APP_ROOT: "/opt/app-root",
-    HOME: "/opt/app-root/src",
-    STI_SCRIPTS_PATH: "/usr/libexec/s2i",
-    PATH: "/opt/app-root/bin:/opt/app-root/src/bin:/usr/bin",
-  },
-};
-const probe: InterpreterProbe = {
-  version: "3.11.2",
-  prefix: "/opt/app-root",
-  basePrefix: "/usr",
-  python: "/opt/app-root/bin/python",
-  pip: "/opt/app-root/bin/pip",
-};
+const config = recordedConfig(target);
+const probe = RECORDED_PROBE;
 
 test("USER: 1001 (or 1001:0) passes; root, by uid, name or nothing, and another user fail", (t) => {
-  t.is(judgeImageUser(config).outcome, "pass");
-  t.is(judgeImageUser({ ...config, user: "1001:0" }).outcome, "pass");
-  t.is(judgeImageUser({ ...config, user: "0" }).got, 'USER is "0": root');
-  t.is(judgeImageUser({ ...config, user: "root" }).got, 'USER is "root": root');
-  t.is(judgeImageUser({ ...config, user: "" }).got, 'USER is "": root');
-  t.is(judgeImageUser({ ...config, user: "1002" }).got, 'USER is "1002"');
+  t.is(settings.judgeImageUser(config).outcome, "pass");
+  t.is(settings.judgeImageUser({ ...config, user: "1001:0" }).outcome, "pass");
+  t.is(settings.judgeImageUser({ ...config, user: "0" }).got, 'USER is "0": root');
+  t.is(settings.judgeImageUser({ ...config, user: "root" }).got, 'USER is "root": root');
+  t.is(settings.judgeImageUser({ ...config, user: "" }).got, 'USER is "": root');
+  t.is(settings.judgeImageUser({ ...config, user: "1002" }).got, 'USER is "1002"');
 });
 
 test("WORKDIR is HOME, EXPOSE 8080/tcp; another folder, a missing port or only another one fail", (t) => {
-  t.is(judgeWorkdirAndPort(config).outcome, "pass");
-  t.is(judgeWorkdirAndPort({ ...config, workdir: "/" }).got, 'WORKDIR is "/"');
-  t.is(judgeWorkdirAndPort({ ...config, exposedPorts: [] }).got, "the exposed ports are none");
-  t.is(judgeWorkdirAndPort({ ...config, exposedPorts: [{ port: 8080, protocol: "UDP" }] }).got, "the exposed ports are 8080/udp");
+  t.is(settings.judgeWorkdirAndPort(config).outcome, "pass");
+  t.is(settings.judgeWorkdirAndPort({ ...config, workdir: "/" }).got, 'WORKDIR is "/"');
+  t.is(settings.judgeWorkdirAndPort({ ...config, exposedPorts: [] }).got, "the exposed ports are none");
+  t.is(settings.judgeWorkdirAndPort({ ...config, exposedPorts: [{ port: 8080, protocol: "UDP" }] }).got, "the exposed ports are 8080/udp");
 });
 
 test("labels: the spec's name and version, the s2i scripts URL, a builder of this Python; a wrong one fails naming it", (t) => {
-  t.is(judgeLabels(config, target).outcome, "pass");
-  t.is(expectedLabels(target).name, "sclorg/python-311-minimal-debian12");
-  t.is(expectedLabels(fedoraFull).name, imageName(fedoraFull), "Fedora's $NAME as the build expands it");
-  t.is(judgeLabels({ ...config, labels: { ...config.labels, name: "sclorg/python-311-debian12" } }, target).got, 'name="sclorg/python-311-debian12"');
-  t.is(judgeLabels({ ...config, labels: { ...config.labels, "io.k8s.display-name": "Python 3.12" } }, target).got, 'io.k8s.display-name="Python 3.12"');
+  t.is(settings.judgeLabels(config, target).outcome, "pass");
+  t.is(settings.expectedLabels(target).name, "sclorg/python-311-minimal-debian12");
+  t.is(settings.expectedLabels(fedoraFull).name, imageName(fedoraFull), "Fedora's $NAME as the build expands it");
+  t.is(settings.judgeLabels({ ...config, labels: { ...config.labels, name: "sclorg/python-311-debian12" } }, target).got, 'name="sclorg/python-311-debian12"');
+  t.is(
+    settings.judgeLabels({ ...config, labels: { ...config.labels, "io.k8s.display-name": "Python 3.12" } }, target).got,
+    'io.k8s.display-name="Python 3.12"',
+  );
   const noScripts = { ...config.labels };
   delete noScripts["io.openshift.s2i.scripts-url"];
-  t.is(judgeLabels({ ...config, labels: noScripts }, target).got, 'io.openshift.s2i.scripts-url="unset"');
+  t.is(settings.judgeLabels({ ...config, labels: noScripts }, target).got, 'io.openshift.s2i.scripts-url="unset"');
   t.is(
-    judgeLabels({ ...config, labels: { ...config.labels, "io.openshift.tags": "python" } }, target).got,
+    settings.judgeLabels({ ...config, labels: { ...config.labels, "io.openshift.tags": "python" } }, target).got,
     "io.openshift.tags lacks builder; io.openshift.tags lacks python-311",
   );
-  t.regex(judgeLabels({ ...config, labels: { ...config.labels, summary: "Python 3.1 " } }, target).got!, /^summary=/);
+  t.regex(settings.judgeLabels({ ...config, labels: { ...config.labels, summary: "Python 3.1 " } }, target).got!, /^summary=/);
 });
 
 test("the environment: PYTHON_VERSION off by one, APP_ROOT elsewhere, the system python or pip first on PATH each fail", (t) => {
-  t.is(judgeImageEnvironment(config, probe, target).outcome, "pass");
-  const off = judgeImageEnvironment({ ...config, env: { ...config.env, PYTHON_VERSION: "3.12" } }, probe, target);
+  t.is(settings.judgeImageEnvironment(config, probe, target).outcome, "pass");
+  const off = settings.judgeImageEnvironment({ ...config, env: { ...config.env, PYTHON_VERSION: "3.12" } }, probe, target);
   t.is(off.got, 'PYTHON_VERSION="3.12"; python on PATH is 3.11.2, PYTHON_VERSION says 3.12');
-  t.regex(judgeImageEnvironment({ ...config, env: { ...config.env, APP_ROOT: "/srv" } }, probe, target).got!, /^APP_ROOT="\/srv"$/);
+  t.regex(settings.judgeImageEnvironment({ ...config, env: { ...config.env, APP_ROOT: "/srv" } }, probe, target).got!, /^APP_ROOT="\/srv"$/);
   t.is(
-    judgeImageEnvironment(config, { ...probe, prefix: "/usr", python: "/usr/bin/python" }, target).got,
+    settings.judgeImageEnvironment(config, { ...probe, prefix: "/usr", python: "/usr/bin/python" }, target).got,
     "python on PATH runs in /usr (base /usr), not the virtual environment /opt/app-root; PATH finds python at /usr/bin/python",
   );
-  t.is(judgeImageEnvironment(config, { ...probe, pip: null }, target).got, "PATH finds pip at nowhere");
+  t.is(settings.judgeImageEnvironment(config, { ...probe, pip: null }, target).got, "PATH finds pip at nowhere");
 });
 
 test("python --version: the spec's Python and the image's PYTHON_VERSION; off by one either way fails", (t) => {
-  t.is(judgePythonVersion("3.11", "Python 3.11.2\n", "3.11").outcome, "pass");
-  t.is(judgePythonVersion("3.11", "Python 3.12.1\n", "3.11").got, 'expected "Python 3.11.x", got "Python 3.12.1"');
-  t.is(judgePythonVersion("3.11", "Python 3.11.2\n", "3.12").got, `the image's PYTHON_VERSION is "3.12"`);
-  t.is(judgePythonVersion("3.11", "Python 3.11.2\n", undefined).got, `the image's PYTHON_VERSION is "unset"`);
+  t.is(settings.judgePythonVersion("3.11", "Python 3.11.2\n", "3.11").outcome, "pass");
+  t.is(settings.judgePythonVersion("3.11", "Python 3.12.1\n", "3.11").got, 'expected "Python 3.11.x", got "Python 3.12.1"');
+  t.is(settings.judgePythonVersion("3.11", "Python 3.11.2\n", "3.12").got, `the image's PYTHON_VERSION is "3.12"`);
+  t.is(settings.judgePythonVersion("3.11", "Python 3.11.2\n", undefined).got, `the image's PYTHON_VERSION is "unset"`);
 });
 
 test("the s2i CLI's reading: the image's USER (or the assemble-user label) runs assemble from the scripts-url label's path", (t) => {

@@ -227,7 +227,9 @@ export const RED_CALLS: RedCall[] = [
         name: "the editable install written as a regular one",
         edit: (root) => editFile(root, "test/apps/setup-requirements/requirements.txt", (t) => t.replace("-e .\n", ".\n")),
         apps: ["setup-requirements"],
-        red: { "setup-requirements": /got "setup-requirements: setupreqdemo 1\.0\.0 is imported from \/opt\/app-root\/lib\/.*\(editable: False\)/ },
+        red: {
+          "setup-requirements": /got "setup-requirements: setupreqdemo 1\.0\.0 is installed in \/opt\/app-root\/lib\/\S* \(editable project location: None\)/,
+        },
       },
       {
         name: "a gunicorn other than the one requirements.txt pins",
