@@ -7,6 +7,7 @@
 import { errorLine, errorTail } from "../error-text.js";
 import type { Planned } from "../plan.js";
 import { mapPool } from "../pool.js";
+import { planLine, resultLine } from "../progress.js";
 import { notApplicable, type CheckResult, type Verdict } from "../results.js";
 import { imageLabel, type AnyCheck, type ImageUnderTest } from "./check-entry.js";
 import { IMAGE_BUILD } from "./checks.js";
@@ -20,9 +21,13 @@ export function runCheck(u: ImageUnderTest, entry: AnyCheck): Promise<CheckResul
 }
 
 export async function runImageChecks(u: ImageUnderTest, imageChecks: Planned<AnyCheck>[], appChecks: Planned<AnyCheck>[]): Promise<CheckResult[]> {
-  console.error(`[${imageLabel(u)}] building the image, then ${appChecks.filter((c) => !c.notApplicable).length} app checks`);
+  console.error(planLine(imageLabel(u), 1 + imageChecks.length + appChecks.length));
   const build = await runCheck(u, IMAGE_BUILD);
-  const skipped = (name: string, reason: string): CheckResult => ({ name, image: imageLabel(u), outcome: "skip", seconds: 0, reason });
+  const skipped = (name: string, reason: string): CheckResult => {
+    const r: CheckResult = { name, image: imageLabel(u), outcome: "skip", seconds: 0, reason };
+    console.error(resultLine(r));
+    return r;
+  };
   const all = [...imageChecks, ...appChecks];
   const reason = (c: Planned<AnyCheck>) => (c.notApplicable === undefined ? undefined : notApplicable(c.notApplicable));
   if (build.outcome === "fail") return [build, ...all.map((c) => skipped(c.entry.name, reason(c) ?? "the image did not build"))];
@@ -42,8 +47,6 @@ export async function timed(u: ImageUnderTest, name: string, fn: () => Promise<V
     v = { outcome: "fail", expected: "the check runs", got: errorLine(e), logTail: errorTail(e) };
   }
   const r: CheckResult = { name, image: imageLabel(u), seconds: (performance.now() - started) / 1000, ...v };
-  console.error(
-    `[${r.image}] ${r.outcome.padEnd(4)} ${name} (${r.seconds.toFixed(1)} s)${r.got ? `: ${r.got.slice(0, 160)}` : r.reason ? `: ${r.reason}` : ""}`,
-  );
+  console.error(resultLine(r));
   return r;
 }
