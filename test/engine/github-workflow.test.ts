@@ -57,7 +57,7 @@ function expand(text: string, ctx: { env: Record<string, string>; matrix: Record
 /** Runs a command as the unprivileged user in the copy; resolves to its exit code and output. */
 function asUser(cmd: string, cwd: string, env: Record<string, string>, label: string): Promise<{ code: number; out: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn("setpriv", ["--reuid", USER, "--regid", USER, "--init-groups", "--reset-env", "--", "bash", "-eo", "pipefail", "-c", cmd], {
+    const child = spawn("setpriv", ["--reuid", USER, "--regid", USER, "--init-groups", "--", "bash", "-eo", "pipefail", "-c", cmd], {
       cwd,
       env: { PATH: "/usr/local/bin:/usr/bin:/bin", HOME: `/home/${USER}`, USER, ...env },
       stdio: ["ignore", "pipe", "pipe"],
