@@ -5,9 +5,7 @@
  */
 import { Writable } from "node:stream";
 import { parseProgressLine } from "../../ci/src/verify/progress.js";
-import type { CheckResult, Outcome } from "../../ci/src/verify/results.js";
-
-const OUTCOMES: Outcome[] = ["pass", "fail", "skip"];
+import { OUTCOMES, type CheckResult } from "../../ci/src/verify/results.js";
 
 export class ProgressTracker extends Writable {
   readonly planned = new Map<string, number>();

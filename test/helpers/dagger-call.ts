@@ -6,7 +6,7 @@
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { CheckResult, Report } from "../../ci/src/verify/results.js";
+import { ACCEPTED, OUTCOME_WORDS, parseReportJson, type CheckResult, type Report } from "../../ci/src/verify/results.js";
 import { projectRoot } from "./project.js";
 
 export interface CallResult {
@@ -52,18 +52,18 @@ export function explainCall(r: CallResult): string {
   return `exit ${r.code} after ${r.seconds.toFixed(0)} s\n--- stdout ---\n${r.stdout.slice(-3000)}\n--- stderr (last lines) ---\n${r.stderr.split("\n").slice(-30).join("\n")}`;
 }
 
+/** The report a call exported: its results.json, read as check-report reads it (every outcome one of the four). */
 export function readReport(dir: string): Report {
-  return JSON.parse(readFileSync(join(projectRoot, dir, "results.json"), "utf8")) as Report;
+  return parseReportJson(readFileSync(join(projectRoot, dir, "results.json"), "utf8"));
 }
 
 /** One line of a check's result, as the tests print them. */
 export function resultLine(r: CheckResult): string {
-  const mark = r.outcome === "pass" ? "PASS" : r.outcome === "fail" ? "FAIL" : "SKIP";
-  const why = r.outcome === "fail" ? `: expected ${r.expected}; got ${r.got}` : r.outcome === "skip" ? `: ${r.reason}` : "";
-  return `${mark} ${r.name} on ${r.image} (${r.seconds.toFixed(1)} s)${why}`;
+  const why = r.outcome === "fail" ? `: expected ${r.expected}; got ${r.got}` : r.reason ? `: ${r.reason}` : r.observed ? `: ${r.observed}` : "";
+  return `${OUTCOME_WORDS[r.outcome].toUpperCase()} ${r.name} on ${r.image} (${r.seconds.toFixed(1)} s)${why}`;
 }
 
-/** The results that neither passed nor were skipped as not applicable to the image (the report gives the reason). */
+/** The results that neither passed nor are not applicable to the image: failed, or not run. */
 export function notPassed(results: CheckResult[]): CheckResult[] {
-  return results.filter((r) => r.outcome !== "pass" && !(r.outcome === "skip" && r.reason?.startsWith("not applicable: ")));
+  return results.filter((r) => !ACCEPTED.includes(r.outcome));
 }

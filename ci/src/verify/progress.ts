@@ -15,7 +15,7 @@ export function planLine(image: string, checks: number): string {
 
 /** "[3.11 on debian12] pass app-home (12.3 s)", with what failed or why a check did not run. */
 export function resultLine(r: CheckResult): string {
-  const why = r.got ? `: ${r.got.slice(0, 160)}` : r.reason ? `: ${r.reason}` : "";
+  const why = r.got ? `: ${r.got.slice(0, 160)}` : r.observed ? `: ${r.observed}` : r.reason ? `: ${r.reason}` : "";
   return `[${r.image}] ${r.outcome.padEnd(4)} ${r.name} (${r.seconds.toFixed(1)} s)${why}`;
 }
 
