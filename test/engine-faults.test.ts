@@ -11,8 +11,18 @@ test("an engine fault is an error the engine gives about itself; a failed comman
   t.regex(engineFaultOf(new Error("failed to copy: write /var/lib/dagger/worker/x: no space left on device"))!, /no space left on device/);
   t.regex(engineFaultOf(new Error("rpc error: code = Unavailable desc = error reading from server: EOF"))!, /code = Unavailable/);
   t.is(engineFaultOf(new Error('process "pip install" did not complete successfully: exit code: 1')), undefined);
-  const failedCommand = Object.assign(new Error("exit code: 1"), { exitCode: 1, stdout: "", stderr: "OSError: [Errno 28] No space left on device" });
-  t.is(engineFaultOf(failedCommand), undefined, "a command that fails (even for lack of space in its own files) is the image's");
+  const failedCommand = Object.assign(new Error("exit code: 1"), {
+    exitCode: 1,
+    stdout: "",
+    stderr: "ERROR: rpc error: code = Unavailable (printed by the app)",
+  });
+  t.is(engineFaultOf(failedCommand), undefined, "what a failed command printed is the image's");
+  const diskFull = Object.assign(new Error("exit code: 1"), {
+    exitCode: 1,
+    stdout: "",
+    stderr: "OSError: [Errno 28] No space left on device: '/opt/app-root/lib'",
+  });
+  t.regex(engineFaultOf(diskFull)!, /No space left on device/, "a full disk is the engine's, whichever step hit it");
 });
 
 test("a run cut short by a fault: one line saying how far it got, or an incomplete report", (t) => {

@@ -1,24 +1,26 @@
 /**
- * Faults of the engine, told apart from results of the image: an error that is not a failed
- * command and says the engine itself could not go on (its disk is full, its build backend or a
- * session broke). A check hit by one did not run; the checks after it are not run either, and
- * the run ends saying so instead of blaming the apps.
+ * Faults of the engine, told apart from results of the image: an error that says the engine
+ * itself could not go on (its build backend or a session broke; not a failed command), or a full
+ * disk, which is the engine's whatever step hit it (every container's files live on it). A
+ * check hit by one did not run; the checks after it are not run either, and the run ends saying
+ * so instead of blaming the apps.
  */
 import { EngineLostError } from "../errors.js";
 import { failureOutput } from "./error-text.js";
 import type { CheckResult, Report } from "./results.js";
 
+const DISK_FULL = /no space left on device/i;
 const ENGINE_FAULT =
-  /no space left on device|rpc error: code = (?:Unavailable|Internal|ResourceExhausted)|transport is closing|connection reset by peer|session [\w-]* ?not found|buildkit[^\n]*(?:closed|unavailable)/i;
+  /rpc error: code = (?:Unavailable|Internal|ResourceExhausted)|transport is closing|connection reset by peer|session [\w-]* ?not found|buildkit[^\n]*(?:closed|unavailable)/i;
 
 /** How a check hit by an engine fault is reported: its not-run reason starts with this. */
 export const FAULT_PREFIX = "the engine failed: ";
 
-/** The engine fault an error reports, in one line, or undefined (a failed command is the image's, never a fault). */
+/** The engine fault an error reports, in one line, or undefined (a failed command is the image's, unless the disk was full). */
 export function engineFaultOf(e: unknown): string | undefined {
-  if (e instanceof Error && typeof (e as { exitCode?: unknown }).exitCode === "number") return undefined;
   const text = failureOutput(e);
-  const m = ENGINE_FAULT.exec(text);
+  const command = e instanceof Error && typeof (e as { exitCode?: unknown }).exitCode === "number";
+  const m = DISK_FULL.exec(text) ?? (command ? null : ENGINE_FAULT.exec(text));
   if (!m) return undefined;
   const line = text.split("\n").find((l) => l.includes(m[0])) ?? m[0];
   return line.trim().slice(0, 300);
