@@ -14,14 +14,16 @@
  * Exit codes: the table in ci/src/errors.ts.
  */
 import { spawnSync } from "node:child_process";
-import { accessSync, constants, existsSync } from "node:fs";
+import { accessSync, constants, existsSync, readFileSync } from "node:fs";
 import { delimiter, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { EXIT, exitCodeOf, isReported, UsageError } from "../ci/src/errors.js";
+import { EngineLostError, EXIT, exitCodeOf, isReported, UsageError } from "../ci/src/errors.js";
 import { ensureEngine } from "./call/engine.js";
 import { engineMessage, loadModule } from "./call/module.js";
 import { parseCall } from "./call/parse.js";
 import { callQuery, printable } from "./call/query.js";
+import { engineLost, lostEngineCause } from "./call/faults.js";
+import { ProgressTracker } from "./call/progress.js";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const say = (line: string) => console.error(`[dagger] ${line}`);
@@ -70,6 +72,7 @@ async function main(words: string[]): Promise<number> {
   const { mod, rest } = moduleFlag(words.slice(1));
   await ensureEngine(root, say);
   const sdk = await import("@dagger.io/dagger");
+  const progress = new ProgressTracker(process.stderr);
   let out = "";
   await sdk.connection(
     async () => {
@@ -87,12 +90,19 @@ async function main(words: string[]): Promise<number> {
       try {
         out = printable(await gql.request(query), parsed.call);
       } catch (e) {
-        throw new FunctionError(engineMessage(e));
+        const lost = lostEngineCause(e);
+        if (lost) throw engineLost(lost, progress.howFar(), []);
+        const message = engineMessage(e);
+        // The module's own line for a run an engine fault cut short (ci/src/verify/faults.ts).
+        if (message.startsWith("the Dagger engine failed")) throw new EngineLostError(message);
+        throw new FunctionError(message);
       }
     },
-    { LogOutput: process.stderr },
+    { LogOutput: progress },
   );
   if (out) console.log(out.replace(/\n$/, ""));
+  const incomplete = exportedIncomplete(words);
+  if (incomplete) throw new EngineLostError(incomplete);
   return EXIT.ok;
 }
 
@@ -106,6 +116,15 @@ function moduleFlag(words: string[]): { mod: string; rest: string[] } {
   return { mod: resolve(path), rest: words.slice(m[1] === undefined ? 2 : 1) };
 }
 
+/** A report exported by this call (`export --path P` with P/results.json) that an engine fault left incomplete: why. */
+function exportedIncomplete(words: string[]): string | undefined {
+  const i = words.lastIndexOf("export");
+  const path = i >= 0 ? (words[i + 1] === "--path" ? words[i + 2] : /^--path=(.*)$/.exec(words[i + 1] ?? "")?.[1]) : undefined;
+  const json = path && join(resolve(path), "results.json");
+  if (!json || !existsSync(json)) return undefined;
+  return (JSON.parse(readFileSync(json, "utf8")) as { incomplete?: string }).incomplete;
+}
+
 /** A function of the module failed: the engine's message is the whole story. */
 class FunctionError extends Error {
   override name = "FunctionError";
@@ -116,7 +135,8 @@ main(process.argv.slice(2)).then(
   (err: unknown) => {
     const e = unwrap(err);
     if (e instanceof Error && OWN.includes(e.name)) console.error(`error: ${e.message}`);
-    else if (isReported(e)) console.error(e.name === "ChecksFailedError" || e.name === "EngineUnavailableError" ? e.message : `error: ${e.message}`);
+    else if (isReported(e))
+      console.error(["ChecksFailedError", "EngineUnavailableError", "EngineLostError"].includes(e.name) ? e.message : `error: ${e.message}`);
     else console.error(`error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
     process.exit(exitCodeOf(e));
   },

@@ -21,9 +21,10 @@ export const HOST_CA = "/etc/ssl/certs/ca-certificates.crt";
 
 /**
  * `npm run dagger -- call <words>`; its progress lines (stderr) are passed through live,
- * prefixed with `label`, so a long run shows what it is doing.
+ * prefixed with `label`, so a long run shows what it is doing, and handed to `onLine` (the
+ * fault tests act on them).
  */
-export function daggerCall(words: string[], label = words[0]): Promise<CallResult> {
+export function daggerCall(words: string[], label = words[0], onLine?: (line: string) => void): Promise<CallResult> {
   const started = performance.now();
   return new Promise((resolve, reject) => {
     const child = spawn("npm", ["run", "--silent", "dagger", "--", "call", ...words], { cwd: projectRoot, stdio: ["ignore", "pipe", "pipe"] });
@@ -36,7 +37,10 @@ export function daggerCall(words: string[], label = words[0]): Promise<CallResul
       const lines = (partial + d.toString()).split("\n");
       partial = lines.pop() ?? "";
       // The module's own progress lines name their image already.
-      for (const l of lines) process.stderr.write(l.startsWith("[") && !l.startsWith("[dagger]") ? `  ${l}\n` : `  [${label}] ${l}\n`);
+      for (const l of lines) {
+        process.stderr.write(l.startsWith("[") && !l.startsWith("[dagger]") ? `  ${l}\n` : `  [${label}] ${l}\n`);
+        onLine?.(l);
+      }
     });
     child.on("error", reject);
     child.on("close", (code) => resolve({ code: code ?? 1, stdout, stderr, seconds: (performance.now() - started) / 1000 }));

@@ -17,6 +17,7 @@ import { appEnvironment, parseS2iEnvironment, s2iBuildSteps, s2iSettings } from 
 import { SHELL_SCRIPT, SHELLS, type ShellsObservation } from "../shell-probes.js";
 import { stopVariants, type StopOutcome } from "../stop-harness.js";
 import { imageLabel, type ImageUnderTest } from "./check-entry.js";
+import { retryOnce } from "./retry.js";
 import { interpretDockerfile } from "./dockerfile-replay.js";
 import { observeExtraCa } from "./extra-ca-probe.js";
 import { readImageConfig } from "./image-config.js";
@@ -66,7 +67,8 @@ async function observeBuiltApp(u: ImageUnderTest, app: SampleApp, build: AppBuil
   try {
     await build.container.sync();
   } catch (e) {
-    return { buildError: { line: errorLine(e), text: errorText(e) } };
+    const retried = await retryOnce(u, `the build of ${app.name}`, e, () => build.container.sync());
+    if (retried) return { buildError: { line: errorLine(retried.error), text: errorText(retried.error), retried: retried.tried } };
   }
   if (u.extraCa) {
     const caLeft = extraCaLeft(await observeExtraCa(build.container, u.extraCa));

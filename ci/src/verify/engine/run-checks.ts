@@ -8,6 +8,8 @@
 import { errorLine, errorTail } from "../error-text.js";
 import type { Planned } from "../plan.js";
 import { mapPool } from "../pool.js";
+import { engineFaultOf, FAULT_PREFIX } from "../faults.js";
+import { planLine, resultLine } from "../progress.js";
 import type { CheckResult, Outcome, Verdict } from "../results.js";
 import { imageLabel, type AnyCheck, type ImageUnderTest } from "./check-entry.js";
 import { IMAGE_BUILD } from "./checks.js";
@@ -22,9 +24,13 @@ export function runCheck(u: ImageUnderTest, entry: AnyCheck): Promise<CheckResul
 }
 
 export async function runImageChecks(u: ImageUnderTest, imageChecks: Planned<AnyCheck>[], appChecks: Planned<AnyCheck>[]): Promise<CheckResult[]> {
-  console.error(`[${imageLabel(u)}] building the image, then ${appChecks.filter((c) => !c.notApplicable).length} app checks`);
+  console.error(planLine(imageLabel(u), 1 + imageChecks.length + appChecks.length));
   const build = await runCheck(u, IMAGE_BUILD);
-  const unrun = (name: string, outcome: Outcome, reason: string): CheckResult => ({ name, image: imageLabel(u), outcome, seconds: 0, reason });
+  const unrun = (name: string, outcome: Outcome, reason: string): CheckResult => {
+    const r: CheckResult = { name, image: imageLabel(u), outcome, seconds: 0, reason };
+    console.error(resultLine(r));
+    return r;
+  };
   const notApplicable = (c: Planned<AnyCheck>) => unrun(c.entry.name, "not-applicable", c.notApplicable!);
   const all = [...imageChecks, ...appChecks];
   if (build.outcome === "fail") {
@@ -40,15 +46,21 @@ export async function runImageChecks(u: ImageUnderTest, imageChecks: Planned<Any
 /** Runs fn as the check `name` of the image: a throw is a failure, the time is kept, a progress line is printed on stderr. */
 export async function timed(u: ImageUnderTest, name: string, fn: () => Promise<Verdict>): Promise<CheckResult> {
   const started = performance.now();
-  let v: Verdict;
-  try {
-    v = await fn();
-  } catch (e) {
-    v = { outcome: "fail", expected: "the check runs", got: errorLine(e), logTail: errorTail(e) };
+  let v: Verdict | Pick<CheckResult, "outcome" | "reason">;
+  if (u.fault?.reason) {
+    v = { outcome: "not-run", reason: `not started after an engine fault (${u.fault.reason})` };
+  } else {
+    try {
+      v = await fn();
+    } catch (e) {
+      const fault = engineFaultOf(e);
+      if (fault && u.fault) u.fault.reason ??= fault;
+      v = fault
+        ? { outcome: "not-run", reason: `${FAULT_PREFIX}${fault}` }
+        : { outcome: "fail", expected: "the check runs", got: errorLine(e), logTail: errorTail(e) };
+    }
   }
   const r: CheckResult = { name, image: imageLabel(u), seconds: (performance.now() - started) / 1000, ...v };
-  console.error(
-    `[${r.image}] ${r.outcome.padEnd(4)} ${name} (${r.seconds.toFixed(1)} s)${r.got ? `: ${r.got.slice(0, 160)}` : r.observed ? `: ${r.observed}` : ""}`,
-  );
+  console.error(resultLine(r));
   return r;
 }
