@@ -15,6 +15,7 @@ import {project} from './helpers/project.js';
 const scripts = [
   's2i/bin/assemble',
   's2i/bin/run',
+  's2i/bin/save-artifacts',
   's2i/bin/usage',
   's2i/bin/init-wrapper',
   'root/opt/app-root/etc/generate_container_user',
@@ -290,7 +291,7 @@ test('assemble: upgrade with --isolated retry, requirements, setup.py and pyproj
       '',
     ].join('\n'),
   );
-  t.true(r.stdout.includes('---> Installing dependencies ...\n'));
+  t.true(r.stdout.includes('---> Installing dependencies from requirements.txt with pip\n'));
 
   // A failing upgrade is retried once with --isolated.
   const box2 = sandbox('assemble-retry');
