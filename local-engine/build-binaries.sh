@@ -5,7 +5,7 @@
 # the cache (and asks the proxy whether a preferred release appeared).
 #
 # Env: S2I_ENGINE_CACHE (default /var/cache/s2i-python/engine),
-#      S2I_ENGINE_VERSIONS (candidates, best first; default "v0.21.9 v0.21.8"),
+#      S2I_ENGINE_VERSIONS (candidates, best first; default: dagger.json's engineVersion),
 #      S2I_ENGINE_CNI_VERSION (default v1.9.0), S2I_ENGINE_GO (go binary),
 #      S2I_ENGINE_REBUILD=1 to ignore the cache.
 # Prints "ENGINE_VERSION=..." and "ENGINE_BIN_DIR=..." on stdout at the end.

@@ -3,23 +3,25 @@
  *
  *   npm run dagger -- call [module flags] <function> [flags] [<chained function> [flags]]
  *   npm run dagger -- call --help          npm run dagger -- call <function> --help
+ *   npm run dagger -- call -m PATH ...     (another module: a folder with a dagger.json)
  *
  * Where the real `dagger` CLI is on PATH, the arguments go to it unchanged. Otherwise the
- * words are read against the module's own typedefs (the TypeScript SDK's introspector over
- * ci/src), bad input is refused before any engine work, the local engine is brought up
- * (local-engine/up.sh) and the function runs in client mode: the module's own code, on a
- * real engine. S2I_LOCAL_ENGINE=1 uses the local engine even when `dagger` is on PATH.
+ * local engine is brought up (local-engine/up.sh) and the module is loaded on it as
+ * `dagger call` loads it (module mode: the engine runs the module's code through its
+ * TypeScript SDK); the words are read against the typedefs the engine serves for it, bad
+ * input is refused before any function runs, and the call is one query, as the CLI sends it.
+ * S2I_LOCAL_ENGINE=1 uses the local engine even when `dagger` is on PATH.
  * Exit codes: the table in ci/src/errors.ts.
  */
 import { spawnSync } from "node:child_process";
-import { accessSync, constants } from "node:fs";
+import { accessSync, constants, existsSync } from "node:fs";
 import { delimiter, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { EXIT, exitCodeOf, isReported, UsageError } from "../ci/src/errors.js";
 import { ensureEngine } from "./call/engine.js";
-import { invoke } from "./call/invoke.js";
+import { engineMessage, loadModule } from "./call/module.js";
 import { parseCall } from "./call/parse.js";
-import { loadTypedefs } from "./call/typedefs.js";
+import { callQuery, printable } from "./call/query.js";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const say = (line: string) => console.error(`[dagger] ${line}`);
@@ -39,11 +41,14 @@ function realDagger(): string | undefined {
   return undefined;
 }
 
+/** Errors of this stand-in whose message is the whole story: a module that did not load, a function that failed. */
+const OWN = ["ModuleLoadError", "FunctionError"];
+
 /** The innermost error we raised on purpose; the SDK wraps errors thrown inside connection(). */
 function unwrap(e: unknown): unknown {
   let cur: unknown = e;
   while (cur instanceof Error) {
-    if (isReported(cur)) return cur;
+    if (isReported(cur) || OWN.includes((cur as Error).name)) return cur;
     cur = (cur as Error).cause;
   }
   return e;
@@ -60,18 +65,28 @@ async function main(words: string[]): Promise<number> {
     }
     throw new UsageError(`"${words[0]}" is not supported without the real dagger CLI; valid commands: call`);
   }
-  const defs = await loadTypedefs(root);
-  const parsed = parseCall(defs, words.slice(1));
-  if ("help" in parsed) {
-    console.log(parsed.help);
-    return EXIT.ok;
-  }
+  const { mod, rest } = moduleFlag(words.slice(1));
   await ensureEngine(root, say);
   const sdk = await import("@dagger.io/dagger");
   let out = "";
   await sdk.connection(
     async () => {
-      out = await invoke(sdk, defs, parsed.call, root);
+      const gql = new sdk.Context().getGQLClient();
+      const t = performance.now();
+      say("loading the module on the engine (module mode: dagger.json, its TypeScript SDK)");
+      const defs = await loadModule(gql, mod);
+      say(`module ${defs.module} loaded in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+      const parsed = parseCall(defs, rest);
+      if ("help" in parsed) {
+        out = parsed.help;
+        return;
+      }
+      const query = await callQuery(gql, parsed.call, defs.main.constructor?.arguments ?? {});
+      try {
+        out = printable(await gql.request(query), parsed.call);
+      } catch (e) {
+        throw new FunctionError(engineMessage(e));
+      }
     },
     { LogOutput: process.stderr },
   );
@@ -79,11 +94,27 @@ async function main(words: string[]): Promise<number> {
   return EXIT.ok;
 }
 
+/** `-m PATH` / `--mod PATH` before the other words, as the Dagger CLI takes it: the module to load (default: this checkout). */
+function moduleFlag(words: string[]): { mod: string; rest: string[] } {
+  const m = /^(?:-m|--mod)(?:=(.*))?$/s.exec(words[0] ?? "");
+  if (!m) return { mod: root, rest: words };
+  const path = m[1] ?? words[1];
+  if (!path) throw new UsageError(`${words[0]} needs the path of a folder with a dagger.json`);
+  if (!existsSync(join(resolve(path), "dagger.json"))) throw new UsageError(`${words[0]} ${path}: no dagger.json there`);
+  return { mod: resolve(path), rest: words.slice(m[1] === undefined ? 2 : 1) };
+}
+
+/** A function of the module failed: the engine's message is the whole story. */
+class FunctionError extends Error {
+  override name = "FunctionError";
+}
+
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (err: unknown) => {
     const e = unwrap(err);
-    if (isReported(e)) console.error(e.name === "ChecksFailedError" || e.name === "EngineUnavailableError" ? e.message : `error: ${e.message}`);
+    if (e instanceof Error && OWN.includes(e.name)) console.error(`error: ${e.message}`);
+    else if (isReported(e)) console.error(e.name === "ChecksFailedError" || e.name === "EngineUnavailableError" ? e.message : `error: ${e.message}`);
     else console.error(`error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
     process.exit(exitCodeOf(e));
   },

@@ -3,8 +3,10 @@
 
 ENGINE_CACHE=${S2I_ENGINE_CACHE:-/var/cache/s2i-python/engine}
 ENGINE_GO=${S2I_ENGINE_GO:-/usr/local/go/bin/go}
-# Candidate dagger releases, best first. The npm SDK we use is 0.21.9.
-ENGINE_VERSIONS=${S2I_ENGINE_VERSIONS:-"v0.21.9 v0.21.8"}
+# The dagger release to build: the module's own engineVersion (dagger.json), which the SDK in
+# package.json and the GitHub workflow's CLI match (test/dagger-version.test.ts). An override
+# may list candidates, best first.
+ENGINE_VERSIONS=${S2I_ENGINE_VERSIONS:-$(sed -n 's/.*"engineVersion": *"\(v[^"]*\)".*/\1/p' "$(dirname "${BASH_SOURCE[0]}")/../dagger.json")}
 ENGINE_CNI_VERSION=${S2I_ENGINE_CNI_VERSION:-v1.9.0}
 ENGINE_IMAGE_REPO=${S2I_ENGINE_IMAGE_REPO:-localhost/s2i-dagger-engine}
 ENGINE_CONTAINER=${S2I_ENGINE_CONTAINER:-s2i-dagger-engine}

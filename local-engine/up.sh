@@ -101,7 +101,10 @@ else
   [[ "$state" == running ]] && ! listening && state="running in podman's records, but nothing listens on $ENGINE_ADDR"
   if [[ -n "$state" ]]; then
     log "replacing engine container (state=$state, image=$current_image)"
-    podman rm -f -t 10 "$ENGINE_CONTAINER" >/dev/null || die "step 5: podman rm $ENGINE_CONTAINER failed"
+    # A clean stop keeps the engine's cache; one killed before it shut down throws it away
+    # at the next start. Shutting down can take tens of seconds.
+    podman stop -t 60 "$ENGINE_CONTAINER" >/dev/null 2>&1 || true
+    podman rm -f "$ENGINE_CONTAINER" >/dev/null || die "step 5: podman rm $ENGINE_CONTAINER failed"
   fi
   if listening; then
     die "step 5: port ${ENGINE_ADDR##*:} is already in use; stop whatever listens there or set S2I_ENGINE_ADDR"

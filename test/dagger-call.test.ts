@@ -1,15 +1,17 @@
-// `npm run dagger -- call ...` without the real CLI: its words come from the module's own
-// typedefs (the SDK's introspector over ci/src), and bad input is refused before any engine work.
+// `npm run dagger -- call ...` without the real CLI: its words are read against the module's
+// typedefs. The engine serves those once it has loaded the module (test/engine/module-mode.test.ts
+// holds them equal); here they come from the SDK's own introspector over ci/src, so the parser
+// and its messages are tested without an engine.
 import test from "ava";
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { kebab, parseCall, summary } from "../local-engine/call/parse.js";
-import { loadTypedefs } from "../local-engine/call/typedefs.js";
+import { introspectedTypedefs } from "./helpers/introspected-typedefs.js";
 import { projectRoot } from "./helpers/project.js";
 
-const defs = await loadTypedefs(projectRoot);
+const defs = await introspectedTypedefs(projectRoot);
 
 /** The functions index.ts declares with @func(), read from its text. */
 function declaredFunctions(): string[] {
@@ -77,14 +79,14 @@ for (const [name, words, message] of bad) {
   });
 }
 
-test("as a process: bad input exits 2 with one line and never connects to the engine", async (t) => {
+test("as a process: a command other than call exits 2 with one line and never connects to the engine", async (t) => {
   let connections = 0;
   const server = createServer((s) => (connections++, s.destroy()));
   await new Promise<void>((ok) => server.listen(0, "127.0.0.1", ok));
   const port = (server.address() as { port: number }).port;
   try {
     const env = { ...process.env, S2I_LOCAL_ENGINE: "1", _EXPERIMENTAL_DAGGER_RUNNER_HOST: `tcp://127.0.0.1:${port}`, _EXPERIMENTAL_DAGGER_CLI_BIN: "/bin/false" };
-    for (const words of [["call", "tset"], ["call", "test", "--version"], ["call", "build", "--version", "3.11", "--extra-ca", "/no/such"], ["functions"]]) {
+    for (const words of [["functions"], ["install", "x"], ["call", "-m", "/no/such/module", "matrix"]]) {
       const r = spawnSync("npm", ["run", "--silent", "dagger", "--", ...words], { cwd: projectRoot, env, encoding: "utf8" });
       t.is(r.status, 2, `${words.join(" ")}: ${r.stderr}`);
       t.regex(r.stderr, /^error: .+\n$/, words.join(" "));

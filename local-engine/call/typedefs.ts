@@ -1,13 +1,7 @@
 /**
- * What `dagger call` sees of the module: the typedefs that the TypeScript SDK's own
- * introspector reads from the module's source directory (dagger.json "source"). Nothing
- * here lists functions or arguments by hand. The result is cached by the contents of the
- * source files and the SDK version, so only the first call after an edit pays for it.
+ * The shape of a module's typedefs as the `dagger call` stand-in reads them (parse.ts), and
+ * the conversion from what the engine serves for a loaded module (`currentTypeDefs`).
  */
-import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join, relative } from "node:path";
-import { pathToFileURL } from "node:url";
 
 export interface TypeRef {
   kind: string;
@@ -48,48 +42,69 @@ export interface ModuleDefs {
   description: string;
   /** The module's main object: the class `dagger call` starts from. */
   main: ObjectDef;
-  /** The source directory (dagger.json "source"), absolute. */
-  sourceDir: string;
 }
 
-const SDK_DIR = "node_modules/@dagger.io/dagger";
+/** The selection of `currentTypeDefs` that the stand-in needs (what the Dagger CLI reads too). */
+const TYPE_REF = "kind name optional asObject { name } asScalar { name } asEnum { name } asList { elementTypeDef { kind name asObject { name } asScalar { name } } }";
+const FUNCTION = `name description returnType { ${TYPE_REF} } args { name description defaultValue defaultPath ignore typeDef { ${TYPE_REF} } }`;
+export const TYPEDEFS_QUERY = `{ currentTypeDefs(returnAllTypes: true, hideCore: true) { name kind asObject { name description functions { ${FUNCTION} } } } }`;
 
-function tsFiles(dir: string): string[] {
-  return readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter((e) => e.isFile() && /\.m?ts$/.test(e.name) && !e.name.endsWith(".d.ts"))
-    .map((e) => join(e.parentPath, e.name))
-    .sort();
+interface EngineTypeRef {
+  kind: string;
+  name?: string | null;
+  optional?: boolean;
+  asObject?: { name: string } | null;
+  asScalar?: { name: string } | null;
+  asEnum?: { name: string } | null;
+  asList?: { elementTypeDef: EngineTypeRef } | null;
+}
+interface EngineFunction {
+  name: string;
+  description: string;
+  returnType: EngineTypeRef;
+  args: { name: string; description: string; defaultValue: string | null; defaultPath: string; ignore: string[]; typeDef: EngineTypeRef }[];
+}
+export interface EngineTypeDefs {
+  currentTypeDefs: { name: string; kind: string; asObject?: { name: string; description: string; functions: EngineFunction[] } | null }[];
 }
 
-/** Letters and digits only, lower case: "s2i-python" and "S2iPython" compare equal. */
-const squash = (s: string) => s.toLowerCase().replace(/[^a-z0-9]/g, "");
+function typeRef(t: EngineTypeRef): TypeRef {
+  const name = t.asObject?.name ?? t.asScalar?.name ?? t.asEnum?.name;
+  return { kind: t.kind, ...(name ? { name } : {}), ...(t.asList ? { typeDef: typeRef(t.asList.elementTypeDef) } : {}) };
+}
 
-/** Reads (or introspects and caches) the module's typedefs. */
-export async function loadTypedefs(root: string): Promise<ModuleDefs> {
-  const config = JSON.parse(readFileSync(join(root, "dagger.json"), "utf8")) as { name: string; source?: string };
-  const sourceDir = join(root, config.source ?? ".");
-  const sdkVersion = (JSON.parse(readFileSync(join(root, SDK_DIR, "package.json"), "utf8")) as { version: string }).version;
-  const files = tsFiles(join(sourceDir, "src"));
-  const hash = createHash("sha256").update(`${sdkVersion}\n${config.name}\n`);
-  for (const f of files) hash.update(`${relative(root, f)}\n`).update(readFileSync(f));
-  const cacheDir = join(root, "node_modules/.cache/s2i-python");
-  const cached = join(cacheDir, `typedefs-${hash.digest("hex").slice(0, 16)}.json`);
+/** Doc comments come with the blank lines that framed them in the source. */
+const text = (s: string | null | undefined) => (s ?? "").trim();
 
-  let scanned: { description?: string; objects: Record<string, ObjectDef> };
-  if (existsSync(cached)) {
-    scanned = JSON.parse(readFileSync(cached, "utf8"));
-  } else {
-    mkdirSync(cacheDir, { recursive: true });
-    // The introspector recognises the generated client by its file name (client.gen.ts).
-    const client = join(cacheDir, "client.gen.ts");
-    if (!existsSync(client)) writeFileSync(client, readFileSync(join(root, SDK_DIR, "dist/src/api/client.gen.d.ts")));
-    const { scan } = (await import(pathToFileURL(join(root, SDK_DIR, "dist/src/module/introspector/index.js")).href)) as {
-      scan: (files: string[], moduleName: string, loadModule: boolean) => Promise<unknown>;
+function functionDef(f: EngineFunction): FunctionDef {
+  const args: Record<string, ArgDef> = {};
+  for (const a of f.args) {
+    args[a.name] = {
+      name: a.name,
+      description: text(a.description),
+      type: typeRef(a.typeDef),
+      isOptional: a.typeDef.optional === true,
+      isNullable: false,
+      ...(a.defaultValue !== null && a.defaultValue !== undefined ? { defaultValue: JSON.parse(a.defaultValue) as unknown } : {}),
+      ...(a.defaultPath ? { defaultPath: a.defaultPath } : {}),
+      ...(a.ignore?.length ? { ignore: a.ignore } : {}),
     };
-    scanned = JSON.parse(JSON.stringify(await scan([...files, client], config.name, false)));
-    writeFileSync(cached, JSON.stringify(scanned));
   }
-  const main = Object.values(scanned.objects).find((o) => squash(o.name) === squash(config.name));
-  if (!main) throw new Error(`dagger.json names the module "${config.name}", but ${relative(root, sourceDir)}/src has no @object() class of that name`);
-  return { module: config.name, description: scanned.description ?? "", main, sourceDir };
+  return { name: f.name, description: text(f.description), arguments: args, returnType: typeRef(f.returnType) };
+}
+
+/**
+ * The module as `dagger call` sees it once the engine serves it as the entrypoint: its main
+ * object's functions promoted onto Query, and `with` taking the constructor's arguments.
+ */
+export function defsFromEngine(served: EngineTypeDefs, module: string, description: string): ModuleDefs {
+  const query = served.currentTypeDefs.find((t) => t.name === "Query")?.asObject;
+  if (!query) throw new Error("the engine served no Query type for the loaded module");
+  const methods: Record<string, FunctionDef> = {};
+  let constructor: ObjectDef["constructor"];
+  for (const f of query.functions) {
+    if (f.name === "with") constructor = { arguments: functionDef(f).arguments };
+    else methods[f.name] = functionDef(f);
+  }
+  return { module, description: text(description), main: { name: module, description: text(description), constructor, methods } };
 }
