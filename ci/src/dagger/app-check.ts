@@ -8,6 +8,7 @@ import { dag, ExecError, type Container, type Directory, type Service } from "@d
 import type { Target } from "../matrix/types.js";
 import type { SampleApp } from "../verify/apps.js";
 import { judgeExpectedFailure, judgeResponse, tail } from "../verify/http-check.js";
+import { judgeArtifactMembers, judgeRebuildLog } from "../verify/incremental.js";
 import { appEnvironment, RUN_VARIANTS } from "../verify/plan.js";
 import type { Verdict } from "../verify/report.js";
 import { s2iBuildSteps, SCRIPTS } from "../verify/s2i-build.js";
@@ -15,30 +16,36 @@ import { interpretDockerfile, parseDockerfile } from "./dockerfile.js";
 import { extraCaLeft } from "./image-checks.js";
 import { errorLine, errorText, probeApp, runLogTail, variantContainer } from "./probe.js";
 import { PYPI_HOST, PYPI_INDEX_URL, pypiIndexService, usesPypiIndex } from "./pypi-index.js";
-import { runS2iSteps } from "./s2i.js";
+import { runS2iSteps, saveArtifacts } from "./s2i.js";
 import { gracePeriod, judgeStop, stopOnce, stopVariants } from "./stop-check.js";
 import { imageLabel, type ImageUnderTest } from "./verify.js";
 
-/** The application image of one app, built by the app's flow; or why it cannot be built here. */
-type AppBuild = { container: Container; cmd: string[] } | { skip: string };
+/**
+ * The application image of one app, built by the app's flow, with what the flow checks of the
+ * build itself once it succeeded (why it fails, or undefined); or why it cannot be built here.
+ */
+type Built = { container: Container; cmd: string[]; checkBuild?: () => Promise<string | undefined> };
+type AppBuild = Built | { skip: string };
 
 export async function verifyApp(u: ImageUnderTest, app: SampleApp): Promise<Verdict> {
   if (app.expect === "build-fails") return verifyExpectedFailure(u, app);
   const build = await buildApp(u, app);
   if ("skip" in build) return { outcome: "skip", reason: build.skip };
-  return verifyBuiltApp(u, app, build, app.flow !== "s2i");
+  return verifyBuiltApp(u, app, build, app.flow !== "s2i" && app.flow !== "s2i-incremental");
 }
 
 /**
  * An app image built some way: it keeps nothing of the extra CA, answers as the table says
  * run three ways, and stops cleanly on SIGTERM when the table asks (`stop: true`).
  */
-async function verifyBuiltApp(u: ImageUnderTest, app: SampleApp, build: { container: Container; cmd: string[] }, shellFormOnly: boolean): Promise<Verdict> {
+async function verifyBuiltApp(u: ImageUnderTest, app: SampleApp, build: Built, shellFormOnly: boolean): Promise<Verdict> {
   try {
     await build.container.sync();
   } catch (e) {
     return { outcome: "fail", expected: "the application builds", got: errorLine(e), logTail: tail(errorText(e)) };
   }
+  const wrongBuild = await build.checkBuild?.();
+  if (wrongBuild) return { outcome: "fail", expected: `the build works as the ${app.flow} flow says (specs/sample-apps.yml)`, got: wrongBuild };
   if (u.extraCa) {
     const left = await extraCaLeft(build.container, u.extraCa);
     if (left) return { outcome: "fail", expected: "nothing of the extra CA bundle in the application image", got: left };
@@ -125,11 +132,33 @@ async function buildApp(u: ImageUnderTest, app: SampleApp): Promise<AppBuild> {
         services,
       });
     }
+    case "s2i-incremental":
+      return incrementalBuild(u, app);
     case "uwsgi-minimal":
       return fromTestDockerfile(u, app, "uwsgi");
     case "mod-wsgi-multistage":
       return fromTestDockerfile(u, app, "mod_wsgi");
   }
+}
+
+/**
+ * The app built twice, the second time as `s2i build --incremental` does: save-artifacts runs in
+ * the first image and its archive is extracted at /tmp/artifacts for the second build, which runs
+ * with UV_OFFLINE=1, so that uv may take packages from the handed-over cache only. The second
+ * image is the one run and probed; the archive must hold the download caches and nothing else,
+ * and the second assemble must say it took them.
+ */
+async function incrementalBuild(u: ImageUnderTest, app: SampleApp): Promise<Built> {
+  const env = await environmentOf(u, app);
+  const inputs = { image: u.image, app: u.project.source.directory(app.dir), extraCa: u.extraCa };
+  const first = runS2iSteps(s2iBuildSteps(env), inputs);
+  const archive = saveArtifacts(first.container);
+  const again = runS2iSteps(s2iBuildSteps({ ...env, UV_OFFLINE: "1" }, { incremental: true }), { ...inputs, artifacts: archive });
+  const checkBuild = async () => {
+    const members = await first.container.withMountedFile("/tmp/s2i-artifacts.tar", archive).withExec(["tar", "-tf", "/tmp/s2i-artifacts.tar"]).stdout();
+    return judgeArtifactMembers(members.split("\n")) ?? judgeRebuildLog(await again.container.stdout());
+  };
+  return { ...again, checkBuild };
 }
 
 /** The rendered test Dockerfile of this target, e.g. "3.12-minimal/test/from-dockerfile/uwsgi.Dockerfile.c9s". */
