@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type {Target} from '../ci/src/matrix/types.js';
+import {CACHE_TAKEN, judgeArtifactMembers, judgeRebuildLog} from '../ci/src/verify/incremental.js';
 import {project} from './helpers/project.js';
 
 
@@ -1245,5 +1246,334 @@ printf '%s\\n' 'normal 40555 /' 'normal 40755 /usr' 'normal 40555 /usr/bin' 'not
     const noRpm = await run('sh', [bin('root/usr/bin/rpm-file-permissions')], {env: {PATH: '/usr/bin:/bin'}});
     t.is(noRpm.code, 1);
     t.is(noRpm.stderr, "ERROR: rpm-file-permissions needs 'rpm' (this image is not rpm based).\n");
+  }
+});
+
+// ---------------------------------------------------------------------------------------------
+// assemble: which file installs the dependencies (uv.lock, pylock.toml, ...), with which tool.
+// pip and uv are fakes that log their arguments and the variables that steer them; the fake pip
+// installs the fake uv when assemble asks it for uv (`pip install --target DIR uv...`).
+
+/** The variables the fakes report, in this order, when they are set. */
+const TOOL_VARIABLES = ['UV_PROJECT_ENVIRONMENT', 'UV_DEFAULT_INDEX', 'UV_INDEX_URL', 'SSL_CERT_FILE', 'UV_NO_CACHE', 'PIP_NO_CACHE_DIR'];
+
+function toolSandbox(name: string) {
+  const box = sandbox(name);
+  const report = `for v in ${TOOL_VARIABLES.join(' ')}; do eval "x=\\\${$v+set}"; [ -n "$x" ] && eval "printf ' %s=%s' \\"\\$v\\" \\"\\\${$v}\\""; done`;
+  const fakeUv = path.join(box.dir, 'uv-fake');
+  write(
+    fakeUv,
+    `#!/bin/bash
+printf 'uv %s |' "$*" >> "${box.log}"; { ${report}; echo; } >> "${box.log}"
+if [[ -n "$FAKE_UV_STALE" && " $* " == *" --locked "* ]]; then
+  echo "error: The lockfile at \\\`uv.lock\\\` needs to be updated, but \\\`--locked\\\` was provided." >&2
+  exit 1
+fi
+`,
+    0o755,
+  );
+  write(
+    path.join(box.fakeBin, 'pip'),
+    `#!/bin/bash
+if [[ "$1" == --version ]]; then echo "pip \${FAKE_PIP_VERSION:-23.0.1} from /x (python 3.11)"; exit 0; fi
+printf 'pip %s |' "$*" >> "${box.log}"; { ${report}; echo; } >> "${box.log}"
+if [[ "$*" == *"--target "*" uv>=0.8" ]]; then
+  all="$*"; target=\${all#*--target }; target=\${target%% *}
+  mkdir -p "$target/bin" && cp "${fakeUv}" "$target/bin/uv"
+fi
+`,
+    0o755,
+  );
+  const tmp = path.join(box.dir, 'tmp');
+  fs.mkdirSync(tmp, {mode: 0o777});
+  const src = path.join(box.dir, 'src');
+  const files = (names: string[]) => {
+    for (const f of names) write(path.join(src, f), `${f}\n`);
+  };
+  // The scratch folder's random name, as "<scratch>", and the sandbox's paths by their names.
+  const calls = () =>
+    box
+      .calls()
+      .replace(new RegExp(`${tmp}/assemble\\.[A-Za-z0-9]+`, 'g'), '<scratch>')
+      .replaceAll(box.appRoot, '<app-root>')
+      .replaceAll(box.home, '<home>');
+  return {...box, tmp, src, files, calls, env: {...box.env, TMPDIR: tmp, S2I_SOURCE_DIR: src}};
+}
+
+const INSTALL_UV = 'pip install --no-cache-dir --target <scratch>/uv uv>=0.8 |';
+const UV_SYNC = 'uv sync --locked --no-dev --no-editable --inexact --python <app-root>/bin/python';
+const FROM_LOCK = ' UV_PROJECT_ENVIRONMENT=<app-root>';
+const ALL_FILES = ['uv.lock', 'pylock.toml', 'Pipfile', 'Pipfile.lock', 'poetry.lock', 'requirements.txt', 'pyproject.toml'];
+
+test('assemble: one order of lock files and tools, printed, each case with the calls it makes', async (t) => {
+  const cases: Array<{name: string; files: string[]; env?: NodeJS.ProcessEnv; printed: string; calls: string[]}> = [
+    {
+      name: 'uv.lock wins over every other file, and holds the project',
+      files: ALL_FILES,
+      printed: 'from uv.lock with uv',
+      calls: [INSTALL_UV, `${UV_SYNC} |${FROM_LOCK}`],
+    },
+    {
+      name: 'pylock.toml with a pip older than 26.1: uv; then the project with pip',
+      files: ALL_FILES.filter((f) => f !== 'uv.lock'),
+      printed: 'from pylock.toml with uv',
+      calls: [INSTALL_UV, 'uv pip install --python <app-root>/bin/python -r pylock.toml |', 'pip install . |'],
+    },
+    {
+      name: 'pylock.toml with pip 26.0: still uv',
+      files: ['pylock.toml'],
+      env: {FAKE_PIP_VERSION: '26.0.1'},
+      printed: 'from pylock.toml with uv',
+      calls: [INSTALL_UV, 'uv pip install --python <app-root>/bin/python -r pylock.toml |'],
+    },
+    ...['26.1', '27.0.2'].map((version) => ({
+      name: `pylock.toml with pip ${version}: pip`,
+      files: ['pylock.toml', 'requirements.txt'],
+      env: {FAKE_PIP_VERSION: version},
+      printed: 'from pylock.toml with pip',
+      calls: ['pip install -r pylock.toml |'],
+    })),
+    {
+      name: 'ENABLE_UV asks for uv even where pip could read pylock.toml',
+      files: ['pylock.toml'],
+      env: {FAKE_PIP_VERSION: '26.1', ENABLE_UV: 'true'},
+      printed: 'from pylock.toml with uv',
+      calls: [INSTALL_UV, 'uv pip install --python <app-root>/bin/python -r pylock.toml |'],
+    },
+    {
+      name: 'Pipfile.lock and poetry.lock are not read without ENABLE_PIPENV/ENABLE_MICROPIPENV: requirements.txt with pip',
+      files: ['Pipfile', 'Pipfile.lock', 'poetry.lock', 'requirements.txt', 'pyproject.toml'],
+      printed: 'from requirements.txt with pip',
+      calls: ['pip install -r requirements.txt |', 'pip install . |'],
+    },
+    {
+      // The red case of the uv.lock branch: without it, pip installs the project unpinned.
+      name: 'DISABLE_UV: uv.lock is not read, pip installs requirements.txt and the project',
+      files: ['uv.lock', 'requirements.txt', 'pyproject.toml'],
+      env: {DISABLE_UV: '1'},
+      printed: 'from requirements.txt with pip',
+      calls: ['pip install -r requirements.txt |', 'pip install . |'],
+    },
+    {
+      name: 'ENABLE_UV: uv installs requirements.txt and the project',
+      files: ['requirements.txt', 'setup.py'],
+      env: {ENABLE_UV: 'yes'},
+      printed: 'from requirements.txt with uv',
+      calls: [INSTALL_UV, 'uv pip install --python <app-root>/bin/python -r requirements.txt |', 'uv pip install --python <app-root>/bin/python . |'],
+    },
+    {
+      name: 'DISABLE_PYPROJECT_TOML_PROCESSING: uv installs the lock without the project',
+      files: ['uv.lock', 'pyproject.toml'],
+      env: {DISABLE_PYPROJECT_TOML_PROCESSING: '1'},
+      printed: 'from uv.lock with uv',
+      calls: [INSTALL_UV, `${UV_SYNC} --no-install-project |${FROM_LOCK}`],
+    },
+  ];
+  for (const c of cases) {
+    const box = toolSandbox('assemble-order');
+    box.files(c.files);
+    const r = await run('bash', [bin('s2i/bin/assemble')], {env: {...box.env, ...c.env}, cwd: box.home});
+    t.is(r.code, 0, `${c.name}: ${r.stderr}`);
+    const printed = r.stdout.split('\n').filter((l) => l.startsWith('---> Installing dependencies'));
+    t.deepEqual(printed, [`---> Installing dependencies ${c.printed}`], c.name);
+    const calls = box.calls().split('\n').filter((l) => !l.startsWith('fix-permissions') && l);
+    t.deepEqual(calls, c.calls, c.name);
+    t.deepEqual(fs.readdirSync(box.tmp), [], `${c.name}: the scratch folder (uv with it) is gone`);
+  }
+});
+
+test('assemble: a uv.lock build names no index: the lock is synced; with one, it is checked with its own and installed from that one', async (t) => {
+  const sync = [INSTALL_UV, `${UV_SYNC} |${FROM_LOCK}`];
+  // `own` is the user's own uv variable, which every tool sees; PIP_INDEX_URL reaches uv's install only.
+  const exported = (index: string, own = '') => [
+    `${INSTALL_UV}${own}`,
+    // the check and export see no index variable, so the lock is judged against its own index
+    'uv export --locked --no-dev --no-editable --format requirements.txt --quiet --output-file <scratch>/uv-lock-requirements.txt |',
+    `uv pip install --python <app-root>/bin/python --no-deps -r <scratch>/uv-lock-requirements.txt | UV_DEFAULT_INDEX=${index}`,
+  ];
+  const cases: Array<[NodeJS.ProcessEnv, string[]]> = [
+    [{}, sync],
+    [{PIP_INDEX_URL: 'https://mirror.example.test/simple/'}, exported('https://mirror.example.test/simple/')],
+    [{UV_DEFAULT_INDEX: '"https://uv.example.test/simple/"'}, exported('https://uv.example.test/simple/', ' UV_DEFAULT_INDEX=https://uv.example.test/simple/')],
+    // PIP_CERT is the CA bundle uv trusts too, unless SSL_CERT_FILE names one
+    [{PIP_CERT: '/ca/bundle.pem'}, [INSTALL_UV, `${UV_SYNC} |${FROM_LOCK} SSL_CERT_FILE=/ca/bundle.pem`]],
+    [{PIP_CERT: '/ca/bundle.pem', SSL_CERT_FILE: '/ca/own.pem'}, [`${INSTALL_UV} SSL_CERT_FILE=/ca/own.pem`, `${UV_SYNC} |${FROM_LOCK} SSL_CERT_FILE=/ca/own.pem`]],
+  ];
+  for (const [env, calls] of cases) {
+    const box = toolSandbox('assemble-uv-index');
+    box.files(['uv.lock', 'pyproject.toml']);
+    const r = await run('bash', [bin('s2i/bin/assemble')], {env: {...box.env, ...env}, cwd: box.home});
+    t.is(r.code, 0, r.stderr);
+    const got = box.calls().split('\n').filter((l) => !l.startsWith('fix-permissions') && l);
+    t.deepEqual(got, calls, JSON.stringify(env));
+  }
+  // UV_INDEX_URL, uv's older name, is used as it is; a UV_DEFAULT_INDEX beside it wins in uv itself.
+  const box = toolSandbox('assemble-uv-index-url');
+  box.files(['uv.lock', 'pyproject.toml']);
+  const r = await run('bash', [bin('s2i/bin/assemble')], {env: {...box.env, UV_INDEX_URL: 'https://old.example.test/'}, cwd: box.home});
+  t.is(r.code, 0, r.stderr);
+  t.true(box.calls().includes('--no-deps -r <scratch>/uv-lock-requirements.txt | UV_INDEX_URL=https://old.example.test/\n'), box.calls());
+});
+
+test('assemble: a stale uv.lock fails the build with uv\'s message; nothing is locked again or installed after it', async (t) => {
+  const box = toolSandbox('assemble-stale');
+  box.files(['uv.lock', 'pyproject.toml', 'requirements.txt']);
+  const r = await run('bash', [bin('s2i/bin/assemble')], {env: {...box.env, FAKE_UV_STALE: '1'}, cwd: box.home});
+  t.is(r.code, 1);
+  t.true(r.stderr.includes('error: The lockfile at `uv.lock` needs to be updated, but `--locked` was provided.'), r.stderr);
+  t.deepEqual(box.calls().split('\n').filter((l) => !l.startsWith('fix-permissions') && l), [INSTALL_UV, `${UV_SYNC} |${FROM_LOCK}`]);
+  t.deepEqual(fs.readdirSync(box.tmp), [], 'the scratch folder is removed on failure too');
+});
+
+test('assemble: contradicting settings stop the build with exit 3 before anything moves', async (t) => {
+  const cases: Array<[NodeJS.ProcessEnv, string]> = [
+    [{ENABLE_UV: '1', ENABLE_PIPENV: '1'}, 'ERROR: ENABLE_UV cannot be combined with ENABLE_PIPENV or ENABLE_MICROPIPENV!'],
+    [{ENABLE_UV: '1', ENABLE_MICROPIPENV: '1'}, 'ERROR: ENABLE_UV cannot be combined with ENABLE_PIPENV or ENABLE_MICROPIPENV!'],
+    [{ENABLE_UV: '1', DISABLE_UV: '"1"'}, 'ERROR: ENABLE_UV and DISABLE_UV cannot be set at the same time!'],
+  ];
+  for (const [env, message] of cases) {
+    const box = toolSandbox('assemble-contradict');
+    box.files(['uv.lock', 'pyproject.toml']);
+    const r = await run('bash', [bin('s2i/bin/assemble')], {env: {...box.env, ...env}, cwd: box.home});
+    t.is(r.code, 3, JSON.stringify(env));
+    t.is(r.stdout, `${message}\n`);
+    t.deepEqual(fs.readdirSync(box.home), []);
+    t.is(box.calls(), '');
+  }
+  // ENABLE_UV with an empty value is not set: the build goes on.
+  const box = toolSandbox('assemble-contradict-empty');
+  box.files(['requirements.txt']);
+  const r = await run('bash', [bin('s2i/bin/assemble')], {env: {...box.env, ENABLE_UV: '""', DISABLE_UV: '1'}, cwd: box.home});
+  t.is(r.code, 0, r.stderr);
+
+  // pylock.toml with DISABLE_UV needs a pip that reads it: exit 3, naming the pip.
+  const old = toolSandbox('assemble-pylock-no-uv');
+  old.files(['pylock.toml']);
+  const r2 = await run('bash', [bin('s2i/bin/assemble')], {env: {...old.env, DISABLE_UV: '1'}, cwd: old.home});
+  t.is(r2.code, 3);
+  t.true(r2.stdout.endsWith('ERROR: pylock.toml needs pip 26.1 or later, or uv; this is pip 23.0.1 and DISABLE_UV is set.\n'), r2.stdout);
+});
+
+test('assemble: ENABLE_PIPENV and ENABLE_MICROPIPENV are chosen before any lock file', async (t) => {
+  for (const tool of ['pipenv', 'micropipenv']) {
+    const box = toolSandbox(`assemble-explicit-${tool}`);
+    // python3.11 -m venv DIR: a tool environment whose pip and tool only log their calls.
+    write(
+      path.join(box.fakeBin, 'python3.11'),
+      `#!/bin/sh\nmkdir -p "$3/bin"\ncp "${path.join(box.fakeBin, 'pip')}" "$3/bin/pip"\nprintf '#!/bin/sh\\necho "${tool} $*" >> "%s"\\n' "${box.log}" > "$3/bin/${tool}"\nchmod +x "$3/bin/${tool}"\n`,
+      0o755,
+    );
+    box.files(['uv.lock', 'pylock.toml', 'Pipfile', 'Pipfile.lock', 'pyproject.toml']);
+    const env = {...box.env, PATH: `${path.join(box.home, '.local', 'bin')}:${box.env.PATH}`, [`ENABLE_${tool.toUpperCase()}`]: '1', DISABLE_PYPROJECT_TOML_PROCESSING: '1'};
+    const r = await run('bash', [bin('s2i/bin/assemble')], {env, cwd: box.home});
+    t.is(r.code, 0, r.stderr);
+    t.false(box.calls().includes('uv '), box.calls());
+    t.true(box.calls().includes(`${tool} install --deploy\n`), box.calls());
+    t.regex(r.stdout, tool === 'pipenv' ? /^---> Installing dependencies from Pipfile\.lock with pipenv$/m : /^---> Installing dependencies with micropipenv \(Pipfile\.lock, poetry\.lock or requirements\.txt, the first it finds\)$/m);
+  }
+});
+
+// ---------------------------------------------------------------------------------------------
+// The download cache and save-artifacts: what the previous image hands over, and how assemble
+// takes it from the artifacts folder s2i puts beside the source.
+
+/** A previous application image's home: pip's and uv's caches (with uv's relative links), the source, a venv. */
+function previousImage(box: ReturnType<typeof toolSandbox>): string {
+  const home = path.join(box.dir, 'previous-home');
+  write(path.join(home, '.cache/pip/http-v2/a/b/wheel-body'), 'django wheel\n');
+  write(path.join(home, '.cache/uv/archive-v0/K1/django/__init__.py'), '# django\n');
+  fs.mkdirSync(path.join(home, '.cache/uv/wheels-v8/pypi/django'), {recursive: true});
+  fs.symlinkSync('../../../archive-v0/K1', path.join(home, '.cache/uv/wheels-v8/pypi/django/5.2-py3-none-any'));
+  write(path.join(home, 'manage.py'), 'print("source")\n');
+  write(path.join(home, '.local/venvs/pipenv/bin/pipenv'), '#!/bin/sh\n');
+  return home;
+}
+
+/** Runs save-artifacts with `env` and returns its stdout as a file, and the archive's members. */
+async function saveArtifactsOf(box: ReturnType<typeof toolSandbox>, env: NodeJS.ProcessEnv): Promise<{archive: string; members: string[]}> {
+  const archive = path.join(box.dir, 'artifacts.tar');
+  const r = await run('bash', ['-c', `"$0" > "${archive}"`, bin('s2i/bin/save-artifacts')], {env: {PATH: '/usr/bin:/bin', TMPDIR: box.tmp, ...env}});
+  if (r.code !== 0) throw new Error(`save-artifacts exited ${r.code}: ${r.stderr}`);
+  const list = await run('tar', ['-tf', archive]);
+  return {archive, members: list.stdout.split('\n').filter(Boolean)};
+}
+
+test('save-artifacts archives pip\'s and uv\'s caches as pip/ and uv/, nothing else, links as they are', async (t) => {
+  const box = toolSandbox('save-artifacts');
+  const home = previousImage(box);
+  const {archive, members} = await saveArtifactsOf(box, {HOME: home});
+  t.is(judgeArtifactMembers(members), undefined, members.join(' '));
+  t.true(members.includes('pip/http-v2/a/b/wheel-body'), members.join(' '));
+  t.true(members.includes('uv/archive-v0/K1/django/__init__.py'), members.join(' '));
+  const verbose = await run('tar', ['-tvf', archive]);
+  t.regex(verbose.stdout, /uv\/wheels-v8\/pypi\/django\/5\.2-py3-none-any -> \.\.\/\.\.\/\.\.\/archive-v0\/K1/);
+  t.deepEqual(fs.readdirSync(box.tmp), [], 'its scratch archive is removed');
+
+  // PIP_CACHE_DIR and UV_CACHE_DIR (quoted, as .s2i/environment gives them) name the caches.
+  const elsewhere = path.join(box.dir, 'elsewhere');
+  fs.mkdirSync(elsewhere);
+  fs.renameSync(path.join(home, '.cache/pip'), path.join(elsewhere, 'pip-cache'));
+  const moved = await saveArtifactsOf(box, {HOME: home, PIP_CACHE_DIR: `"${path.join(elsewhere, 'pip-cache')}"`});
+  t.true(moved.members.includes('pip/http-v2/a/b/wheel-body'), moved.members.join(' '));
+
+  // No cache at all: a valid, empty archive.
+  const empty = await saveArtifactsOf(box, {HOME: path.join(box.dir, 'nothing')});
+  t.deepEqual(empty.members, []);
+  t.true(fs.statSync(empty.archive).size > 0, 'an empty tar archive, not an empty stream');
+});
+
+test('assemble takes the caches from the artifacts beside the source; pip and uv then use them', async (t) => {
+  const box = toolSandbox('assemble-artifacts');
+  const {archive} = await saveArtifactsOf(box, {HOME: previousImage(box)});
+  const artifacts = path.join(box.dir, 'artifacts');
+  fs.mkdirSync(artifacts);
+  await run('tar', ['-xf', archive, '-C', artifacts]);
+  box.files(['requirements.txt']);
+  const r = await run('bash', [bin('s2i/bin/assemble')], {env: {...box.env, PIP_NO_CACHE_DIR: 'off'}, cwd: box.home});
+  t.is(r.code, 0, r.stderr);
+  t.is(judgeRebuildLog(r.stdout), undefined, r.stdout);
+  t.true(r.stdout.includes(`${CACHE_TAKEN}pip uv)\n`), r.stdout);
+  t.is(fs.readFileSync(path.join(box.home, '.cache/pip/http-v2/a/b/wheel-body'), 'utf8'), 'django wheel\n');
+  t.is(fs.readlinkSync(path.join(box.home, '.cache/uv/wheels-v8/pypi/django/5.2-py3-none-any')), '../../../archive-v0/K1');
+  t.deepEqual(fs.readdirSync(artifacts), [], 'nothing of the artifacts is left to stay in the image');
+  // The image's PIP_NO_CACHE_DIR=off would keep pip from its cache: assemble drops it.
+  t.is(box.calls().split('\n').find((l) => l.startsWith('pip install -r')), 'pip install -r requirements.txt |');
+
+  // Without artifacts nothing is taken, and HOME gets no cache folder of assemble's making.
+  const plain = toolSandbox('assemble-no-artifacts');
+  plain.files(['requirements.txt']);
+  const r2 = await run('bash', [bin('s2i/bin/assemble')], {env: {...plain.env, PIP_NO_CACHE_DIR: 'off'}, cwd: plain.home});
+  t.is(r2.code, 0, r2.stderr);
+  t.regex(judgeRebuildLog(r2.stdout) ?? 'passed', /did not take the archive/);
+  t.deepEqual(fs.readdirSync(plain.home), ['requirements.txt']);
+
+  // A cache the source brings stays as it is; the other one is taken.
+  const own = toolSandbox('assemble-own-cache');
+  fs.mkdirSync(path.join(own.dir, 'artifacts'));
+  await run('tar', ['-xf', archive, '-C', path.join(own.dir, 'artifacts')]);
+  write(path.join(own.src, '.cache/pip/mine'), 'the source\'s\n');
+  const r3 = await run('bash', [bin('s2i/bin/assemble')], {env: own.env, cwd: own.home});
+  t.is(r3.code, 0, r3.stderr);
+  t.true(r3.stdout.includes(`${CACHE_TAKEN}uv)\n`), r3.stdout);
+  t.deepEqual(fs.readdirSync(path.join(own.home, '.cache/pip')), ['mine']);
+});
+
+test('assemble: the cache variables pip and uv see; DISABLE_DOWNLOAD_CACHE turns both caches off and drops the artifacts', async (t) => {
+  const cacheVars = `echo "PIP_CACHE_DIR=\${PIP_CACHE_DIR-unset} PIP_NO_CACHE_DIR=\${PIP_NO_CACHE_DIR-unset} UV_CACHE_DIR=\${UV_CACHE_DIR-unset} UV_NO_CACHE=\${UV_NO_CACHE-unset}" >> "$LOG"`;
+  const cases: Array<[NodeJS.ProcessEnv, string]> = [
+    [{}, 'PIP_CACHE_DIR=<home>/.cache/pip PIP_NO_CACHE_DIR=unset UV_CACHE_DIR=<home>/.cache/uv UV_NO_CACHE=unset'],
+    [{PIP_CACHE_DIR: "'/builds/pip'", UV_CACHE_DIR: '/builds/uv'}, 'PIP_CACHE_DIR=/builds/pip PIP_NO_CACHE_DIR=unset UV_CACHE_DIR=/builds/uv UV_NO_CACHE=unset'],
+    [{DISABLE_DOWNLOAD_CACHE: '1'}, 'PIP_CACHE_DIR=unset PIP_NO_CACHE_DIR=off UV_CACHE_DIR=unset UV_NO_CACHE=1'],
+  ];
+  for (const [env, expected] of cases) {
+    const box = toolSandbox('assemble-cache-vars');
+    write(path.join(box.fakeBin, 'pip'), `#!/bin/sh\nLOG="${box.log}"\n${cacheVars}\n`, 0o755);
+    fs.mkdirSync(path.join(box.dir, 'artifacts/uv'), {recursive: true});
+    box.files(['requirements.txt']);
+    const r = await run('bash', [bin('s2i/bin/assemble')], {env: {...box.env, PIP_NO_CACHE_DIR: 'off', ...env}, cwd: box.home});
+    t.is(r.code, 0, r.stderr);
+    t.deepEqual(box.calls().split('\n').filter((l) => !l.startsWith('fix-permissions') && l), [expected], JSON.stringify(env));
+    t.deepEqual(fs.readdirSync(path.join(box.dir, 'artifacts')), [], 'the artifacts do not stay behind');
+    t.is(r.stdout.includes(CACHE_TAKEN), !env.DISABLE_DOWNLOAD_CACHE, JSON.stringify(env));
   }
 });
