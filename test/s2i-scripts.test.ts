@@ -1297,7 +1297,8 @@ fi
       .replace(new RegExp(`${tmp}/assemble\\.[A-Za-z0-9]+`, 'g'), '<scratch>')
       .replaceAll(box.appRoot, '<app-root>')
       .replaceAll(box.home, '<home>');
-  return {...box, tmp, src, files, calls, env: {...box.env, TMPDIR: tmp, S2I_SOURCE_DIR: src}};
+  const env: NodeJS.ProcessEnv = {...box.env, TMPDIR: tmp, S2I_SOURCE_DIR: src};
+  return {...box, tmp, src, files, calls, env};
 }
 
 const INSTALL_UV = 'pip install --no-cache-dir --target <scratch>/uv uv>=0.8 |';
