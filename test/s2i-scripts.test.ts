@@ -963,7 +963,7 @@ test('assemble: a quoted APP_HOME is where collectstatic runs; a quoted DISABLE_
   t.is(box2.calls(), `fix-permissions ${box2.appRoot} -P\nfix-permissions ${box2.appRoot} -P\n`);
 });
 
-test('assemble and run define the same unquote_env', (t) => {
+test('assemble, run and save-artifacts define the same unquote_env', (t) => {
   const definition = (rel: string) => {
     const text = fs.readFileSync(bin(rel), 'utf8');
     const match = /^unquote_env\(\) \{\n[\s\S]*?\n\}\n/m.exec(text);
@@ -971,6 +971,7 @@ test('assemble and run define the same unquote_env', (t) => {
     return match?.[0];
   };
   t.is(definition('s2i/bin/assemble'), definition('s2i/bin/run'));
+  t.is(definition('s2i/bin/save-artifacts'), definition('s2i/bin/run'));
 });
 
 // ---------------------------------------------------------------------------------------------
