@@ -1558,23 +1558,38 @@ test('assemble takes the caches from the artifacts beside the source; pip and uv
   t.is(r3.code, 0, r3.stderr);
   t.true(r3.stdout.includes(`${CACHE_TAKEN}uv)\n`), r3.stdout);
   t.deepEqual(fs.readdirSync(path.join(own.home, '.cache/pip')), ['mine']);
+
+  // A cache that cannot be put where pip looks (a file stands in its way) is a warning; the build goes on.
+  const blocked = toolSandbox('assemble-blocked-cache');
+  fs.mkdirSync(path.join(blocked.dir, 'artifacts'));
+  await run('tar', ['-xf', archive, '-C', path.join(blocked.dir, 'artifacts')]);
+  write(path.join(blocked.dir, 'a-file'), 'not a folder\n');
+  blocked.files(['requirements.txt']);
+  const r4 = await run('bash', [bin('s2i/bin/assemble')], {env: {...blocked.env, PIP_CACHE_DIR: path.join(blocked.dir, 'a-file/pip')}, cwd: blocked.home});
+  t.is(r4.code, 0, r4.stderr);
+  t.true(r4.stdout.includes(`WARNING: the previous build's pip cache could not be moved to ${path.join(blocked.dir, 'a-file/pip')}; building without it.\n`), r4.stdout);
+  t.true(r4.stdout.includes(`${CACHE_TAKEN}uv)\n`), r4.stdout);
+  t.true(r4.stdout.includes('---> Installing dependencies from requirements.txt with pip\n'), r4.stdout);
 });
 
 test('assemble: the cache variables pip and uv see; DISABLE_DOWNLOAD_CACHE turns both caches off and drops the artifacts', async (t) => {
   const cacheVars = `echo "PIP_CACHE_DIR=\${PIP_CACHE_DIR-unset} PIP_NO_CACHE_DIR=\${PIP_NO_CACHE_DIR-unset} UV_CACHE_DIR=\${UV_CACHE_DIR-unset} UV_NO_CACHE=\${UV_NO_CACHE-unset}" >> "$LOG"`;
+  // <home> and <box> stand for the sandbox's HOME and folder.
   const cases: Array<[NodeJS.ProcessEnv, string]> = [
     [{}, 'PIP_CACHE_DIR=<home>/.cache/pip PIP_NO_CACHE_DIR=unset UV_CACHE_DIR=<home>/.cache/uv UV_NO_CACHE=unset'],
-    [{PIP_CACHE_DIR: "'/builds/pip'", UV_CACHE_DIR: '/builds/uv'}, 'PIP_CACHE_DIR=/builds/pip PIP_NO_CACHE_DIR=unset UV_CACHE_DIR=/builds/uv UV_NO_CACHE=unset'],
+    [{PIP_CACHE_DIR: "'<box>/builds/pip'", UV_CACHE_DIR: '<box>/builds/uv'}, 'PIP_CACHE_DIR=<box>/builds/pip PIP_NO_CACHE_DIR=unset UV_CACHE_DIR=<box>/builds/uv UV_NO_CACHE=unset'],
     [{DISABLE_DOWNLOAD_CACHE: '1'}, 'PIP_CACHE_DIR=unset PIP_NO_CACHE_DIR=off UV_CACHE_DIR=unset UV_NO_CACHE=1'],
   ];
-  for (const [env, expected] of cases) {
+  for (const [template, expected] of cases) {
     const box = toolSandbox('assemble-cache-vars');
+    const env = Object.fromEntries(Object.entries(template).map(([k, v]) => [k, v!.replace('<box>', box.dir)]));
     write(path.join(box.fakeBin, 'pip'), `#!/bin/sh\nLOG="${box.log}"\n${cacheVars}\n`, 0o755);
     fs.mkdirSync(path.join(box.dir, 'artifacts/uv'), {recursive: true});
     box.files(['requirements.txt']);
     const r = await run('bash', [bin('s2i/bin/assemble')], {env: {...box.env, PIP_NO_CACHE_DIR: 'off', ...env}, cwd: box.home});
     t.is(r.code, 0, r.stderr);
-    t.deepEqual(box.calls().split('\n').filter((l) => !l.startsWith('fix-permissions') && l), [expected], JSON.stringify(env));
+    const calls = box.calls().replaceAll(box.dir, '<box>');
+    t.deepEqual(calls.split('\n').filter((l) => !l.startsWith('fix-permissions') && l), [expected], JSON.stringify(template));
     t.deepEqual(fs.readdirSync(path.join(box.dir, 'artifacts')), [], 'the artifacts do not stay behind');
     t.is(r.stdout.includes(CACHE_TAKEN), !env.DISABLE_DOWNLOAD_CACHE, JSON.stringify(env));
   }
