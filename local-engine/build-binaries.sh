@@ -25,7 +25,7 @@ build_tags="dfexcludepatterns,dfparents"
 # What a cached build depends on besides the dagger version. dagger-lite has a key of its
 # own: a change to it rebuilds only it, from the cached wrapper module.
 recipe_key="go=$go_ver tags=$build_tags cni=$ENGINE_CNI_VERSION recipe=5"
-lite_key=$(sha256sum "$here/dagger-lite/main.go" | cut -c1-12)
+lite_key=$(cat "$here"/dagger-lite/*.go | sha256sum | cut -c1-12)
 
 # Module path -> output name inside the bin dir (names the engine image uses).
 declare -A outputs=(
@@ -42,7 +42,7 @@ is_complete() { [[ -f "$1/.complete" && "$(cat "$1/.complete")" == "$recipe_key"
 # Builds dagger-lite into $2 from the wrapper module in $1.
 build_lite() {
   mkdir -p "$1/cmd/dagger-lite"
-  cp "$here/dagger-lite/main.go" "$1/cmd/dagger-lite/main.go"
+  cp "$here"/dagger-lite/*.go "$1/cmd/dagger-lite/"
   (
     cd "$1"
     go build -mod=mod -p 2 -trimpath -tags "$build_tags" \

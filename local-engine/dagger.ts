@@ -60,7 +60,9 @@ async function main(words: string[]): Promise<number> {
 
   if (words[0] !== "call") {
     if (!words.length || words[0] === "--help" || words[0] === "-h") {
-      console.log("Usage: npm run dagger -- call [module flags] <function> [flags] [<chained function> [flags]]\n(the real dagger CLI is not on PATH: `call` runs on the local engine; see local-engine/README.md)");
+      console.log(
+        "Usage: npm run dagger -- call [module flags] <function> [flags] [<chained function> [flags]]\n(the real dagger CLI is not on PATH: `call` runs on the local engine; see local-engine/README.md)",
+      );
       return EXIT.ok;
     }
     throw new UsageError(`"${words[0]}" is not supported without the real dagger CLI; valid commands: call`);

@@ -52,7 +52,7 @@ fi
 
 bindir=$(current_bin_dir)
 version=$(basename "$bindir")
-for f in dagger-engine dagger-init dnsname dial-stdio dagger cni/bridge cni/loopback cni/firewall cni/host-local; do
+for f in dagger-engine dagger-init dnsname dial-stdio cni/bridge cni/loopback cni/firewall cni/host-local; do
   [[ -x "$bindir/$f" ]] || die "missing binary $bindir/$f; run local-engine/build-binaries.sh"
 done
 
@@ -98,7 +98,8 @@ exec /usr/bin/tini -- /usr/local/bin/dagger-engine --config /etc/dagger/engine.t
 EOF
 )
 
-bin_sums=$(cd "$bindir" && find . -type f -o -type l | sort | xargs sha256sum 2>/dev/null | sha256sum | cut -c1-16)
+# The binaries the image holds (not the CLI: a change to dagger-lite keeps the engine running).
+bin_sums=$(cd "$bindir" && sha256sum dagger-engine dagger-init dnsname dial-stdio cni/* | sha256sum | cut -c1-16)
 image_key=$( { echo "$base_key $bin_sums $ts_manifest"; echo "$engine_json"; echo "$engine_toml"; echo "$entrypoint"; cat "$0"; } |
              sha256sum | cut -c1-12)
 image="$ENGINE_IMAGE_REPO:$version-$image_key"
@@ -120,8 +121,6 @@ else
   install -m 0755 "$bindir/dagger-init" "$r/usr/local/bin/dagger-init"
   install -m 0755 "$bindir/dial-stdio" "$r/usr/bin/dial-stdio"
   ln -sfn dial-stdio "$r/usr/bin/buildctl"
-  # The CLI (or dagger-lite) inside the image, for `podman exec` debugging.
-  install -m 0755 "$(readlink -f "$bindir/dagger")" "$r/usr/local/bin/dagger"
   install -m 0755 "$bindir/dnsname" "$r/opt/cni/bin/dnsname"
   for p in bridge loopback firewall host-local; do install -m 0755 "$bindir/cni/$p" "$r/opt/cni/bin/$p"; done
   # Debian's runc where the engine looks for it.

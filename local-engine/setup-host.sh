@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The host packages this project needs on a Debian 12 machine: podman (with runc) to host
 # the Dagger engine, docker-registry for its mirror, debootstrap for the Debian base
-# images, jq for the engine build, shellcheck for the tests of the rendered scripts.
+# images, jq for the engine build.
 # Safe to run again: it installs only what is missing and rewrites one config file.
 # Without root it only checks, and fails naming what is missing.
 set -euo pipefail
@@ -11,7 +11,7 @@ die() { echo "setup-host: ERROR: $*" >&2; exit 1; }
 
 # debian-archive-keyring lets debootstrap verify trixie too.
 PACKAGES=(podman runc debootstrap debian-archive-keyring uidmap fuse-overlayfs
-  slirp4netns docker-registry shellcheck curl jq)
+  slirp4netns docker-registry curl jq)
 
 changed=0
 missing=()

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { SpecError } from "../ci/src/errors.js";
 import { loadProject } from "../ci/src/project.js";
 import { renderTree } from "../ci/src/render/tree.js";
-import { selectTargets } from "../ci/src/matrix/select.js";
+import { selectTargets } from "../ci/src/spec/select.js";
 import { dockerfileFacts } from "./helpers/dockerfile-facts.js";
 import { OverlaySource } from "./helpers/overlay-source.js";
 import { projectRoot } from "./helpers/project.js";
@@ -16,9 +16,14 @@ const versionsText = () => readFile(join(projectRoot, "specs/versions.yml"), "ut
 const withEntry = async (entry: string) => loadProject(new OverlaySource({ "specs/versions.yml": `${await versionsText()}\n${entry}` }));
 
 test("3.15 on c10s and rhel9, full and minimal: every Dockerfile installs Python 3.15 and makes its venv with it", async (t) => {
-  const p = await withEntry(`"3.15":\n  distros: [c10s, rhel9]\n  main_image: quay.io/sclorg/python-315-c10s\n\n"3.15-minimal":\n  distros: [c10s]\n  main_image: quay.io/sclorg/python-315-minimal-c10s\n`);
+  const p = await withEntry(
+    `"3.15":\n  distros: [c10s, rhel9]\n  main_image: quay.io/sclorg/python-315-c10s\n\n"3.15-minimal":\n  distros: [c10s]\n  main_image: quay.io/sclorg/python-315-minimal-c10s\n`,
+  );
   const targets = [...selectTargets(p.spec, { version: "3.15" }), ...selectTargets(p.spec, { version: "3.15-minimal" })];
-  t.deepEqual(targets.map((x) => `${x.version.key} on ${x.distro.id}`), ["3.15 on c10s", "3.15 on rhel9", "3.15-minimal on c10s"]);
+  t.deepEqual(
+    targets.map((x) => `${x.version.key} on ${x.distro.id}`),
+    ["3.15 on c10s", "3.15 on rhel9", "3.15-minimal on c10s"],
+  );
   const files = renderTree(p.renderer, targets);
   for (const x of targets) {
     const df = files.find((f) => f.path === `${x.version.key}/Dockerfile.${x.distro.dockerfile}`)!;
@@ -36,7 +41,9 @@ test("3.15 on c10s and rhel9, full and minimal: every Dockerfile installs Python
 });
 
 test("3.15 on debian13 is refused: Debian 13 ships Python 3.13 only", async (t) => {
-  const e = await t.throwsAsync(withEntry(`"3.15":\n  distros: [c10s, rhel9, debian13]\n  main_image: quay.io/sclorg/python-315-c10s\n`), { instanceOf: SpecError });
+  const e = await t.throwsAsync(withEntry(`"3.15":\n  distros: [c10s, rhel9, debian13]\n  main_image: quay.io/sclorg/python-315-c10s\n`), {
+    instanceOf: SpecError,
+  });
   t.is(
     e!.message,
     'specs/versions.yml: 3.15.distros[2]: expected a distro that can build Python 3.15: debian13 ships Python 3.13 as python3 and names no packages for other versions (python_pkgs.versioned), so it cannot build Python 3.15, got "debian13"',

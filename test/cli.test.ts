@@ -6,57 +6,17 @@ import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { promisify } from "node:util";
 import { TemplateError } from "../ci/src/errors.js";
-import type { MatrixRow as Row } from "../ci/src/matrix/table.js";
+import type { MatrixRow as Row } from "../ci/src/spec/matrix-table.js";
 import { loadProject, type Project } from "../ci/src/project.js";
 import { TemplateCache, useTemplateCache } from "../ci/src/render/template-cache.js";
 import { renderTree } from "../ci/src/render/tree.js";
-import { FsSource } from "../ci/src/source.js";
+import { FsSource } from "../ci/src/spec/source.js";
 import { dockerfileFacts } from "./helpers/dockerfile-facts.js";
 import { OverlaySource } from "./helpers/overlay-source.js";
 import { projectRoot } from "./helpers/project.js";
+import { cli, cliJs, cliWith, compiledCli, filesBelow } from "./helpers/cli.js";
 
 const run = promisify(execFile);
-const cliJs = join(projectRoot, "dist/ci/cli.js");
-
-/** Every file below dir, relative to root, "/"-separated. */
-async function filesBelow(dir: string, root = dir): Promise<string[]> {
-  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
-  return entries.filter((e) => !e.isDirectory()).map((e) => relative(root, join(e.parentPath, e.name)).split("\\").join("/")).sort();
-}
-
-/**
- * Fails (never skips) when the compiled CLI is missing or older than its sources: the tests
- * must run the code in ci/, and users run dist/.
- */
-let built: Promise<void> | undefined;
-function compiledCli(): Promise<void> {
-  built ??= (async () => {
-    try {
-      await access(cliJs);
-    } catch {
-      throw new Error(`${relative(projectRoot, cliJs)} is missing: run \`npm ci\` (or \`npm run prepare\`), which compiles the CLI`);
-    }
-    for (const js of await filesBelow(join(projectRoot, "dist/ci"))) {
-      if (!js.endsWith(".js")) continue;
-      const ts = join(projectRoot, "ci", js.replace(/\.js$/, ".ts"));
-      const [tsStat, jsStat] = await Promise.all([stat(ts).catch(() => undefined), stat(join(projectRoot, "dist/ci", js))]);
-      if (tsStat && tsStat.mtimeMs > jsStat.mtimeMs) {
-        throw new Error(`dist/ci/${js} is older than ci/${js.replace(/\.js$/, ".ts")}: run \`npm run prepare\` to compile the CLI again`);
-      }
-    }
-  })();
-  return built;
-}
-
-type Result = { code: number; stdout: string; stderr: string };
-const cli = (...args: string[]) => cliWith({}, ...args);
-async function cliWith(env: Record<string, string>, ...args: string[]): Promise<Result> {
-  await compiledCli();
-  return run(process.execPath, [cliJs, ...args], { cwd: projectRoot, maxBuffer: 16 << 20, env: { ...process.env, ...env } }).then(
-    (r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }),
-    (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
-  );
-}
 
 async function matrixJson(...args: string[]): Promise<Row[]> {
   const r = await cli("matrix", "--json", ...args);
@@ -79,8 +39,7 @@ async function freshTree(): Promise<string> {
   return out;
 }
 
-const dockerfilesIn = async (out: string) =>
-  (await filesBelow(out)).filter((p) => /^[^/]+\/Dockerfile\.[^/]+$/.test(p)).sort();
+const dockerfilesIn = async (out: string) => (await filesBelow(out)).filter((p) => /^[^/]+\/Dockerfile\.[^/]+$/.test(p)).sort();
 
 // --- the compiled CLI ---------------------------------------------------------------
 
@@ -119,7 +78,39 @@ test("generate writes every target that matrix --json lists, in upstream's layou
     t.is((await stat(join(out, key, "README.md"))).mode & 0o777, 0o644, key);
   }
   for (const row of rows) t.true(dockerfileFacts(await readFile(join(out, row.dockerfile), "utf8")).from.includes(row.from), row.dockerfile);
-  t.deepEqual((await readdir(out)).filter((f) => f.startsWith(".")), [], "no staging folder left behind");
+  t.deepEqual(
+    (await readdir(out)).filter((f) => f.startsWith(".")),
+    [],
+    "no staging folder left behind",
+  );
+});
+
+test("generate without a filter removes a version folder the spec no longer has; --check reports its files first", async (t) => {
+  const out = await freshTree();
+  await mkdir(join(out, "2.7/s2i/bin"), { recursive: true });
+  await writeFile(join(out, "2.7/Dockerfile.rhel7"), "from a version dropped from specs/versions.yml\n");
+  await writeFile(join(out, "2.7/s2i/bin/run"), "#!/bin/sh\n");
+  await mkdir(join(out, "2.7-retired"));
+  await writeFile(join(out, "2.7-retired/Dockerfile"), "not a version key: not ours\n");
+  const check = await cli("generate", "--check", out);
+  t.is(check.code, 1);
+  t.deepEqual(
+    check.stderr.split("\n").filter((l) => l.includes("2.7")),
+    ["not generated: 2.7/Dockerfile.rhel7", "not generated: 2.7/s2i/bin/run"],
+  );
+  const r = await cli("generate", "--out", out);
+  t.is(r.code, 0, r.stderr);
+  t.regex(r.stdout, /^removed .*\/2\.7\/: no longer in specs\/versions\.yml$/m);
+  t.false((await readdir(out)).includes("2.7"));
+  t.is(await readFile(join(out, "2.7-retired/Dockerfile"), "utf8"), "not a version key: not ours\n");
+  t.is((await cli("generate", "--check", out)).code, 0);
+  // With a filter, nothing is removed or reported outside the selected keys.
+  await mkdir(join(out, "2.7"));
+  await writeFile(join(out, "2.7/Dockerfile.rhel7"), "x\n");
+  const { key } = await sharedKey();
+  t.is((await cli("generate", "--check", out, "--version", key)).code, 0);
+  t.is((await cli("generate", "--out", out, "--version", key, "--quiet")).code, 0);
+  t.true((await readdir(out)).includes("2.7"));
 });
 
 test("generate without a filter makes each version folder hold exactly its files (stale ones go) and leaves the rest of --out alone", async (t) => {
@@ -164,7 +155,11 @@ test("generate --version/--distro writes only the selected targets' files and de
   t.deepEqual(await filesBelow(out), [...before, `${key}/SENTINEL`].sort(), "every other file is still there, no temporary file left");
   const check = await cli("generate", "--check", out, "--version", key, "--distro", picked.distro);
   t.is(check.code, 1);
-  t.deepEqual(check.stderr.trim().split("\n").slice(0, -1), [`not generated: ${key}/SENTINEL`], "the rendered files match; only the sentinel is not generate's");
+  t.deepEqual(
+    check.stderr.trim().split("\n").slice(0, -1),
+    [`not generated: ${key}/SENTINEL`],
+    "the rendered files match; only the sentinel is not generate's",
+  );
 });
 
 test("a generate that fails part way leaves every file as it was and no temporary file behind", async (t) => {
@@ -206,7 +201,7 @@ test("generate --check passes on a fresh tree, whole or filtered, and prints one
 test("generate --check names each differing file on its own line, exits 1 and writes nothing", async (t) => {
   const out = await freshTree();
   const { key, picked } = await sharedKey();
-  const edited = `${(await readFile(join(out, picked.dockerfile), "utf8"))}RUN echo edited by hand\n`;
+  const edited = `${await readFile(join(out, picked.dockerfile), "utf8")}RUN echo edited by hand\n`;
   await writeFile(join(out, picked.dockerfile), edited);
   await rm(join(out, key, "README.md"));
   await writeFile(join(out, key, "Dockerfile.old"), "stray\n");
@@ -215,12 +210,15 @@ test("generate --check names each differing file on its own line, exits 1 and wr
   const r = await cli("generate", "--check", out);
   t.is(r.code, 1);
   const lines = r.stderr.trim().split("\n");
-  t.deepEqual(lines.slice(0, -1).sort(), [
-    `differs: ${picked.dockerfile}`,
-    `missing: ${key}/README.md`,
-    `mode: ${key}/s2i/bin/run 0644, expected 0755`,
-    `not generated: ${key}/Dockerfile.old`,
-  ].sort());
+  t.deepEqual(
+    lines.slice(0, -1).sort(),
+    [
+      `differs: ${picked.dockerfile}`,
+      `missing: ${key}/README.md`,
+      `mode: ${key}/s2i/bin/run 0644, expected 0755`,
+      `not generated: ${key}/Dockerfile.old`,
+    ].sort(),
+  );
   t.regex(lines.at(-1)!, /4 difference\(s\)/);
   t.deepEqual(await filesBelow(out), before, "nothing written or removed");
   t.is(await readFile(join(out, picked.dockerfile), "utf8"), edited);
@@ -249,7 +247,11 @@ test("generate --check reports the files of a folder that was never generated as
 
 test("generate --check with bad input exits 2 with one line", async (t) => {
   const out = await freshTree();
-  for (const args of [["--check", join(out, "no-such-folder")], ["--check", out, "--version", "2.7"], ["--check", out, "--out", out]]) {
+  for (const args of [
+    ["--check", join(out, "no-such-folder")],
+    ["--check", out, "--version", "2.7"],
+    ["--check", out, "--out", out],
+  ]) {
     const r = await cli("generate", ...args);
     t.is(r.code, 2, args.join(" "));
     t.is(r.stderr.trim().split("\n").length, 1, r.stderr);
@@ -268,7 +270,11 @@ test("a bad version, distro or pair prints one line naming the valid choices, ex
   const cases: [string[], RegExp, string[]][] = [
     [["--version", "2.7"], /^error: unknown version "2\.7"; valid versions: /, versions],
     [["--distro", "alpine"], /^error: unknown distro "alpine"; valid distros: /, [...new Set(rows.map((r) => r.distro))]],
-    [["--version", key, "--distro", elsewhere], new RegExp(`^error: version ${key.replace(".", "\\.")} is not built on ${elsewhere}; its distros: ${distros.join(", ")}$`), []],
+    [
+      ["--version", key, "--distro", elsewhere],
+      new RegExp(`^error: version ${key.replace(".", "\\.")} is not built on ${elsewhere}; its distros: ${distros.join(", ")}$`),
+      [],
+    ],
   ];
   for (const [args, line, named] of cases) {
     const out = join(await mkdtemp(join(tmpdir(), "gen-")), "out");
@@ -292,6 +298,29 @@ test("an unknown option, command or a missing --out is one line and exit 2", asy
   }
 });
 
+test("--help per command: each lists its own options; an unknown option names the ones the command takes", async (t) => {
+  const own: Record<string, string[]> = {
+    generate: ["--out", "--check", "--version", "--distro", "--quiet"],
+    matrix: ["--version", "--distro", "--json", "--no-subscription"],
+  };
+  for (const [command, options] of Object.entries(own)) {
+    const help = await cli(command, "--help");
+    t.is(help.code, 0, help.stderr);
+    for (const o of options) t.regex(help.stdout, new RegExp(`^ +${o} `, "m"), `${command} --help lists ${o}`);
+    const other = Object.values(own)
+      .flat()
+      .find((o) => !options.includes(o))!;
+    t.notRegex(help.stdout, new RegExp(`^ +${other} `, "m"), `${command} --help does not list ${other}`);
+    const bad = await cli(command, "--frob");
+    t.is(bad.code, 2);
+    t.is(bad.stderr, `error: unknown option --frob; ${command} takes ${options.join(", ")} (see --help)\n`);
+  }
+  const top = await cli("--help");
+  t.regex(top.stdout, /^ +s2i-python generate +/m);
+  t.regex(top.stdout, /^ +s2i-python matrix +/m);
+  t.is((await cli("frob")).stderr, 'error: unknown command "frob"; commands: generate, matrix\n');
+});
+
 // --- matrix ------------------------------------------------------------------------
 
 test("matrix --json: one row per version/distro pair, each with its Dockerfile, one default distro per version", async (t) => {
@@ -312,7 +341,10 @@ test("matrix prints a table: a header, one line per target, and the count", asyn
   t.is(r.code, 0, r.stderr);
   const lines = r.stdout.trim().split("\n");
   t.regex(lines[0], /^VERSION\s+DISTRO\s+IMAGE\s+DOCKERFILE\s+FROM\s+NAME$/);
-  t.deepEqual(lines.slice(1, -1).map((l) => l.split(/\s+/)[0]), rows.map(() => key));
+  t.deepEqual(
+    lines.slice(1, -1).map((l) => l.split(/\s+/)[0]),
+    rows.map(() => key),
+  );
   t.is(lines.at(-1), `${rows.length} targets; * = default distro of the version`);
 });
 
@@ -322,9 +354,17 @@ test("matrix --no-subscription lists exactly the targets whose distro is not RHE
   const { spec } = await loadProject(new FsSource(projectRoot));
   const osOf = new Map([...spec.distros.values()].map((d) => [d.id, d.os]));
   t.true(free.length > 0);
-  t.deepEqual(free, all.filter((r) => osOf.get(r.distro) !== "rhel"), "the same rows as matrix --json, in order, less the RHEL ones");
+  t.deepEqual(
+    free,
+    all.filter((r) => osOf.get(r.distro) !== "rhel"),
+    "the same rows as matrix --json, in order, less the RHEL ones",
+  );
   const some = await matrixJson("--no-subscription", "--version", free[0].version);
-  t.deepEqual(some, free.filter((r) => r.version === free[0].version), "combines with --version");
+  t.deepEqual(
+    some,
+    free.filter((r) => r.version === free[0].version),
+    "combines with --version",
+  );
 });
 
 // --- the CLI's template cache -------------------------------------------------------

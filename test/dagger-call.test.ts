@@ -46,7 +46,11 @@ test("a function's --help lists its flags with types, defaults and what is requi
 });
 
 test("flags are read by type: booleans, lists, integers, files; chained export", (t) => {
-  const p = parseCall(defs, ["test-matrix", "--versions", "3.11,3.13", "--versions=3.12", "--smoke", "--concurrency=3", "--fail-on-error=false", "export", "--path", "out"], () => true);
+  const p = parseCall(
+    defs,
+    ["test-matrix", "--versions", "3.11,3.13", "--versions=3.12", "--smoke", "--concurrency=3", "--fail-on-error=false", "export", "--path", "out"],
+    () => true,
+  );
   t.true("call" in p);
   const call = (p as Extract<typeof p, { call: unknown }>).call;
   t.is(call.fn.name, "testMatrix");
@@ -65,7 +69,11 @@ const bad: [string, string[], RegExp][] = [
   ["bad boolean", ["test", "--version", "3.11", "--smoke=yes"], /^--smoke takes true or false, got "yes"$/],
   ["missing file", ["build", "--version", "3.11", "--extra-ca", "/no/such/ca.pem"], /^--extra-ca names "\/no\/such\/ca\.pem", which does not exist/],
   ["a folder for a file", ["build", "--version", "3.11", "--extra-ca", "/tmp"], /^--extra-ca names "\/tmp", which is not a file$/],
-  ["bad secret", ["publish", "--version", "3.11", "--repository", "r/x", "--username", "u", "--password", "hunter2"], /^--password takes a secret as env:\/\/NAME, .*got "\*+"$/],
+  [
+    "bad secret",
+    ["publish", "--version", "3.11", "--repository", "r/x", "--username", "u", "--password", "hunter2"],
+    /^--password takes a secret as env:\/\/NAME, .*got "\*+"$/,
+  ],
   ["unknown chained function", ["build", "--version", "3.11", "exprot"], /^unknown function "exprot" after build \(a Container\); valid: export, publish$/],
   ["chain after a string", ["matrix", "export", "--path", "x"], /^"export" cannot follow matrix: it returns string/],
   ["chain without its flag", ["generate", "export"], /^export needs --path/],
@@ -85,7 +93,12 @@ test("as a process: a command other than call exits 2 with one line and never co
   await new Promise<void>((ok) => server.listen(0, "127.0.0.1", ok));
   const port = (server.address() as { port: number }).port;
   try {
-    const env = { ...process.env, S2I_LOCAL_ENGINE: "1", _EXPERIMENTAL_DAGGER_RUNNER_HOST: `tcp://127.0.0.1:${port}`, _EXPERIMENTAL_DAGGER_CLI_BIN: "/bin/false" };
+    const env = {
+      ...process.env,
+      S2I_LOCAL_ENGINE: "1",
+      _EXPERIMENTAL_DAGGER_RUNNER_HOST: `tcp://127.0.0.1:${port}`,
+      _EXPERIMENTAL_DAGGER_CLI_BIN: "/bin/false",
+    };
     for (const words of [["functions"], ["install", "x"], ["call", "-m", "/no/such/module", "matrix"]]) {
       const r = spawnSync("npm", ["run", "--silent", "dagger", "--", ...words], { cwd: projectRoot, env, encoding: "utf8" });
       t.is(r.status, 2, `${words.join(" ")}: ${r.stderr}`);

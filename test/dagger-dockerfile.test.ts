@@ -1,8 +1,7 @@
 // The interpreter for the rendered test Dockerfiles: parsing is pure and needs no engine.
 import test from "ava";
-import { parseDockerfile } from "../ci/src/dagger/dockerfile.js";
+import { parseDockerfile, testDockerfilePath } from "../ci/src/verify/dockerfile-parse.js";
 import { project } from "./helpers/project.js";
-import { testDockerfilePath } from "../ci/src/dagger/app-check.js";
 
 test("every rendered uwsgi/mod_wsgi Dockerfile parses with the supported subset", async (t) => {
   const { spec, renderer } = await project();
@@ -24,8 +23,13 @@ test("every rendered uwsgi/mod_wsgi Dockerfile parses with the supported subset"
 });
 
 test("continuation lines are joined and shell/JSON forms are told apart", (t) => {
-  const ins = parseDockerfile(['ARG A=x', 'FROM ${A} AS b', 'RUN echo 1 && \\', '    echo 2', 'CMD ["run", "now"]', 'ENV K=v L="a b"', "COPY --from=b /x /y"].join("\n"));
-  t.deepEqual(ins.map((i) => i.op), ["ARG", "FROM", "RUN", "CMD", "ENV", "COPY"]);
+  const ins = parseDockerfile(
+    ["ARG A=x", "FROM ${A} AS b", "RUN echo 1 && \\", "    echo 2", 'CMD ["run", "now"]', 'ENV K=v L="a b"', "COPY --from=b /x /y"].join("\n"),
+  );
+  t.deepEqual(
+    ins.map((i) => i.op),
+    ["ARG", "FROM", "RUN", "CMD", "ENV", "COPY"],
+  );
   t.deepEqual((ins[2] as { args: string[] }).args, ["/bin/sh", "-c", "echo 1 && echo 2"]);
   t.deepEqual((ins[3] as { args: string[] }).args, ["run", "now"]);
   t.deepEqual((ins[4] as { vars: unknown }).vars, [
@@ -48,7 +52,10 @@ test("the Dockerfile `s2i build --as-dockerfile` writes: quoted LABEL keys, esca
     "CMD /usr/libexec/s2i/run",
   ].join("\n");
   const ins = parseDockerfile(text);
-  t.deepEqual(ins.map((i) => i.op), ["FROM", "LABEL", "ENV", "USER", "COPY", "RUN", "USER", "RUN", "CMD"]);
+  t.deepEqual(
+    ins.map((i) => i.op),
+    ["FROM", "LABEL", "ENV", "USER", "COPY", "RUN", "USER", "RUN", "CMD"],
+  );
   t.deepEqual((ins[1] as { labels: unknown }).labels, [
     ["io.openshift.s2i.build.image", "localhost/python-311-minimal:latest"],
     ["io.openshift.s2i.build.source-location", "/tmp/app"],

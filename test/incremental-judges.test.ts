@@ -2,7 +2,7 @@
 // archive may hold, and what the rebuild's assemble must say. Each passes its green case and
 // fails its red ones, naming why.
 import test from "ava";
-import { CACHE_TAKEN, judgeArtifactMembers, judgeRebuildLog } from "../ci/src/verify/incremental.js";
+import { CACHE_TAKEN, judgeArtifactMembers, judgeRebuildLog } from "../ci/src/verify/incremental-judges.js";
 
 test("the archive may hold pip's and uv's caches only, and uv's must be there", (t) => {
   t.is(judgeArtifactMembers(["pip/", "pip/http-v2/a", "uv/", "uv/archive-v0/x/django/__init__.py", ""]), undefined);

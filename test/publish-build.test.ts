@@ -1,10 +1,10 @@
 // The pure parts of build and publish: tags, image names, one-line push failures, and the
 // hint for a package that no enabled repository has.
 import test from "ava";
-import { buildFailureHint, missingPackage } from "../ci/src/dagger/build.js";
-import { defaultTags, pushFailure } from "../ci/src/dagger/publish.js";
-import { targetImageName } from "../ci/src/matrix/image.js";
-import { selectOne } from "../ci/src/matrix/select.js";
+import { buildFailureHint, missingPackage } from "../ci/src/build/failure-hint.js";
+import { defaultTags, pushFailure } from "../ci/src/publish/tags.js";
+import { targetImageName } from "../ci/src/spec/image.js";
+import { selectOne } from "../ci/src/spec/select.js";
 import { project } from "./helpers/project.js";
 
 test("image names come from the target", async (t) => {
@@ -24,7 +24,10 @@ test("default tags: the full Python version, the key, the distro, latest and the
 
 test("a refused push is one line that says why", (t) => {
   const ref = "127.0.0.1:5001/s2i/python-311-debian12:latest";
-  const auth = pushFailure(ref, new Error('failed to push 127.0.0.1:5001/s2i/x: unexpected status from HEAD request: 401 Unauthorized [traceparent:00-1a-2b]\nmore'));
+  const auth = pushFailure(
+    ref,
+    new Error("failed to push 127.0.0.1:5001/s2i/x: unexpected status from HEAD request: 401 Unauthorized [traceparent:00-1a-2b]\nmore"),
+  );
   t.is(auth, `push of ${ref} failed: the registry refused the credentials; nothing was tagged by this push`);
   const down = pushFailure(ref, new Error("failed to do request: Head http://127.0.0.1:5999/v2/: dial tcp 127.0.0.1:5999: connect: connection refused"));
   t.is(down, `push of ${ref} failed: the registry is not reachable; nothing was tagged by this push`);
@@ -37,14 +40,21 @@ test("a package no enabled repository has is named, and RHEL targets are told to
   t.is(missingPackage("error: No package matches 'python3.14-devel'"), "python3.14-devel");
   t.is(missingPackage("E: Unable to locate package python3.15"), "python3.15");
   t.is(missingPackage("all fine"), undefined);
-  const rhel = buildFailureHint(selectOne(spec, "3.12", "rhel9"), new Error("process \"/bin/sh -c ...\" did not complete: No match for argument: mod_session"));
-  t.is(rhel, "3.12 on rhel9: package mod_session is in no enabled repository; UBI content alone does not have it, so this target needs a Red Hat subscription (--subscription DIR)");
+  const rhel = buildFailureHint(selectOne(spec, "3.12", "rhel9"), new Error('process "/bin/sh -c ..." did not complete: No match for argument: mod_session'));
+  t.is(
+    rhel,
+    "3.12 on rhel9: package mod_session is in no enabled repository; UBI content alone does not have it, so this target needs a Red Hat subscription (--subscription DIR)",
+  );
   t.is(buildFailureHint(selectOne(spec, "3.12", "c9s"), new Error("something else broke")), undefined);
 });
 
 test("a certificate the build cannot verify is named, with what to pass", async (t) => {
   const { spec } = await project();
-  const apt = "Err:1 https://deb.debian.org/debian bookworm InRelease\n  Certificate verification failed: The certificate is NOT trusted. The certificate issuer is unknown.  Could not handshake: Error in the certificate verification. [IP: 10.0.0.1 443]\nE: Failed to fetch";
+  const apt =
+    "Err:1 https://deb.debian.org/debian bookworm InRelease\n  Certificate verification failed: The certificate is NOT trusted. The certificate issuer is unknown.  Could not handshake: Error in the certificate verification. [IP: 10.0.0.1 443]\nE: Failed to fetch";
   const hint = buildFailureHint(selectOne(spec, "3.11-minimal", "debian12"), new Error(apt));
-  t.regex(hint!, /^3\.11-minimal on debian12: a step could not verify an https server's certificate \(Certificate verification failed: .*\); behind a TLS-inspecting proxy, pass its CA bundle with --extra-ca$/);
+  t.regex(
+    hint!,
+    /^3\.11-minimal on debian12: a step could not verify an https server's certificate \(Certificate verification failed: .*\); behind a TLS-inspecting proxy, pass its CA bundle with --extra-ca$/,
+  );
 });

@@ -4,10 +4,10 @@ import test from "ava";
 import { readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { SpecError, UsageError } from "../ci/src/errors.js";
-import { imageName, interpreterNames, interpreterProblem, pythonPackages } from "../ci/src/matrix/image.js";
-import { loadSpec, QUALIFIED_IMAGE } from "../ci/src/matrix/load.js";
-import { selectOne, selectTargets } from "../ci/src/matrix/select.js";
-import { loadSampleApps } from "../ci/src/verify/apps.js";
+import { imageName, interpreterNames, interpreterProblem, pythonPackages } from "../ci/src/spec/image.js";
+import { loadSpec, QUALIFIED_IMAGE } from "../ci/src/spec/load-spec.js";
+import { selectOne, selectTargets } from "../ci/src/spec/select.js";
+import { loadSampleApps } from "../ci/src/spec/sample-apps.js";
 import { OverlaySource } from "./helpers/overlay-source.js";
 import { project, projectRoot } from "./helpers/project.js";
 
@@ -51,7 +51,10 @@ test("image names are unique, and each version's default distro is one it is bui
   const names = spec.targets.map(imageName);
   t.is(new Set(names).size, names.length);
   for (const v of spec.versions.values()) {
-    t.true(spec.targets.some((x) => x.version === v && x.distro.id === v.defaultDistro), v.key);
+    t.true(
+      spec.targets.some((x) => x.version === v && x.distro.id === v.defaultDistro),
+      v.key,
+    );
     t.is(v.defaultDistro, v.distros[0]);
   }
 });
@@ -67,17 +70,72 @@ test("what the key gives is not written by hand: version, short form, minimal", 
 });
 
 const broken: [string, string, (s: string) => string, RegExp][] = [
-  ["an unqualified base image", "distros.yml", (s) => s.replace("full_base: registry.access.redhat.com/ubi8/s2i-base:1", "full_base: ubi8/s2i-base:1"), /^specs\/distros\.yml: rhel8\.full_base: expected an image reference with its registry host, .*, got "ubi8\/s2i-base:1"$/],
-  ["a misspelt key", "distros.yml", (s) => s.replace("  dockerfile: debian12", "  dockerfiel: debian12"), /^specs\/distros\.yml: debian12\.(dockerfile|dockerfiel): /],
-  ["an unknown family", "distros.yml", (s) => s.replace("family: deb", "family: apk"), /^specs\/distros\.yml: debian12\.family: expected one of rpm, deb, got "apk"$/],
-  ["an unquoted release", "distros.yml", (s) => s.replace('release: "12"', "release: 12"), /^specs\/distros\.yml: debian12\.release: expected a release number such as "9" \(quoted\), got 12$/],
-  ["a bad platform", "distros.yml", (s) => s.replace("[linux/amd64, linux/arm64, linux/arm/v7", "[linux-amd64, linux/arm64, linux/arm/v7"), /^specs\/distros\.yml: debian12\.platforms\[0\]: expected a platform such as linux\/amd64/],
-  ["an unknown distro", "versions.yml", (s) => s.replace("distros: [debian12]", "distros: [debian11]"), /^specs\/versions\.yml: 3\.11(-minimal)?\.distros\[0\]: expected a distro from specs\/distros\.yml \(rhel8, .*debian13\), got "debian11"$/],
-  ["a Debian release that does not ship the version", "versions.yml", (s) => s.replace('"3.11":\n  distros: [debian12]', '"3.11":\n  distros: [debian13]'), /^specs\/versions\.yml: 3\.11\.distros\[0\]: expected a distro that can build Python 3\.11: debian13 ships Python 3\.13 as python3 and names no packages for other versions .*, got "debian13"$/],
-  ["an interpreter package of another version", "versions.yml", (s) => s.replace("  pkg: python39\n", "  pkg: python38\n"), /^specs\/versions\.yml: 3\.9\.pkg: expected the package of Python 3\.9 \(python3\.9 or python39\), got "python38"$/],
-  ["no distros", "versions.yml", (s) => s.replace("distros: [debian12]", "distros: []"), /^specs\/versions\.yml: 3\.11(-minimal)?\.distros: expected at least one distro$/],
-  ["a key that is not a version", "versions.yml", (s) => s.replace('"3.11":', '"3.11-slim":'), /^specs\/versions\.yml: 3\.11-slim: expected a version key such as 3\.12 or 3\.12-minimal$/],
-  ["a field the key already gives", "versions.yml", (s) => s.replace('"3.11":\n', '"3.11":\n  short_ver: "311"\n'), /^specs\/versions\.yml: 3\.11\.short_ver: expected no such key \(known: /],
+  [
+    "an unqualified base image",
+    "distros.yml",
+    (s) => s.replace("full_base: registry.access.redhat.com/ubi8/s2i-base:1", "full_base: ubi8/s2i-base:1"),
+    /^specs\/distros\.yml: rhel8\.full_base: expected an image reference with its registry host, .*, got "ubi8\/s2i-base:1"$/,
+  ],
+  [
+    "a misspelt key",
+    "distros.yml",
+    (s) => s.replace("  dockerfile: debian12", "  dockerfiel: debian12"),
+    /^specs\/distros\.yml: debian12\.(dockerfile|dockerfiel): /,
+  ],
+  [
+    "an unknown family",
+    "distros.yml",
+    (s) => s.replace("family: deb", "family: apk"),
+    /^specs\/distros\.yml: debian12\.family: expected one of rpm, deb, got "apk"$/,
+  ],
+  [
+    "an unquoted release",
+    "distros.yml",
+    (s) => s.replace('release: "12"', "release: 12"),
+    /^specs\/distros\.yml: debian12\.release: expected a release number such as "9" \(quoted\), got 12$/,
+  ],
+  [
+    "a bad platform",
+    "distros.yml",
+    (s) => s.replace("[linux/amd64, linux/arm64, linux/arm/v7", "[linux-amd64, linux/arm64, linux/arm/v7"),
+    /^specs\/distros\.yml: debian12\.platforms\[0\]: expected a platform such as linux\/amd64/,
+  ],
+  [
+    "an unknown distro",
+    "versions.yml",
+    (s) => s.replace("distros: [debian12]", "distros: [debian11]"),
+    /^specs\/versions\.yml: 3\.11(-minimal)?\.distros\[0\]: expected a distro from specs\/distros\.yml \(rhel8, .*debian13\), got "debian11"$/,
+  ],
+  [
+    "a Debian release that does not ship the version",
+    "versions.yml",
+    (s) => s.replace('"3.11":\n  distros: [debian12]', '"3.11":\n  distros: [debian13]'),
+    /^specs\/versions\.yml: 3\.11\.distros\[0\]: expected a distro that can build Python 3\.11: debian13 ships Python 3\.13 as python3 and names no packages for other versions .*, got "debian13"$/,
+  ],
+  [
+    "an interpreter package of another version",
+    "versions.yml",
+    (s) => s.replace("  pkg: python39\n", "  pkg: python38\n"),
+    /^specs\/versions\.yml: 3\.9\.pkg: expected the package of Python 3\.9 \(python3\.9 or python39\), got "python38"$/,
+  ],
+  [
+    "no distros",
+    "versions.yml",
+    (s) => s.replace("distros: [debian12]", "distros: []"),
+    /^specs\/versions\.yml: 3\.11(-minimal)?\.distros: expected at least one distro$/,
+  ],
+  [
+    "a key that is not a version",
+    "versions.yml",
+    (s) => s.replace('"3.11":', '"3.11-slim":'),
+    /^specs\/versions\.yml: 3\.11-slim: expected a version key such as 3\.12 or 3\.12-minimal$/,
+  ],
+  [
+    "a field the key already gives",
+    "versions.yml",
+    (s) => s.replace('"3.11":\n', '"3.11":\n  short_ver: "311"\n'),
+    /^specs\/versions\.yml: 3\.11\.short_ver: expected no such key \(known: /,
+  ],
   ["broken YAML", "versions.yml", (s) => s + "\n  - [oops\n", /^specs\/versions\.yml: \(top level\): expected valid YAML, got /],
 ];
 for (const [name, file, edit, message] of broken) {
@@ -89,18 +147,29 @@ for (const [name, file, edit, message] of broken) {
 }
 
 test("two targets that would publish under one name are refused", async (t) => {
-  const copy = (s: string) => s + '\ndebian12b:\n  family: deb\n  os: debian\n  dockerfile: debian12b\n  release: "12"\n  codename: bookworm\n  python3: "3.11"\n  full_base: docker.io/library/debian:bookworm-slim\n  minimal_base: docker.io/library/debian:bookworm-slim\n  org: sclorg\n  prod: debian12\n  python_pkgs:\n    system: [python3]\n  base_pkgs: []\n  minimal_pkgs: []\n  platforms: [linux/amd64]\n';
+  const copy = (s: string) =>
+    s +
+    '\ndebian12b:\n  family: deb\n  os: debian\n  dockerfile: debian12b\n  release: "12"\n  codename: bookworm\n  python3: "3.11"\n  full_base: docker.io/library/debian:bookworm-slim\n  minimal_base: docker.io/library/debian:bookworm-slim\n  org: sclorg\n  prod: debian12\n  python_pkgs:\n    system: [python3]\n  base_pkgs: []\n  minimal_pkgs: []\n  platforms: [linux/amd64]\n';
   const distros = copy(await specText("distros.yml"));
   const versions = (await specText("versions.yml")).replace('"3.11":\n  distros: [debian12]', '"3.11":\n  distros: [debian12, debian12b]');
   const e = await t.throwsAsync(loadSpec(new OverlaySource({ "specs/distros.yml": distros, "specs/versions.yml": versions })), { instanceOf: SpecError });
-  t.is(e!.message, 'specs/versions.yml: 3.11.distros[1]: expected an image name of its own: 3.11 on debian12b and 3.11 on debian12 would both be sclorg/python-311-debian12, got "debian12b"');
+  t.is(
+    e!.message,
+    'specs/versions.yml: 3.11.distros[1]: expected an image name of its own: 3.11 on debian12b and 3.11 on debian12 would both be sclorg/python-311-debian12, got "debian12b"',
+  );
 });
 
 test("selection: unknown version, unknown distro and a missing pair each name the valid choices", async (t) => {
   const { spec } = await project();
   t.is(t.throws(() => selectTargets(spec, { version: "2.7" }), { instanceOf: UsageError })!.message.split(";")[0], 'unknown version "2.7"');
-  t.regex(t.throws(() => selectTargets(spec, { version: "2.7" }))!.message, new RegExp(`valid versions: ${[...spec.versions.keys()].join(", ").replaceAll(".", "\\.")}$`));
-  t.regex(t.throws(() => selectTargets(spec, { distro: "ubuntu" }))!.message, /^unknown distro "ubuntu"; valid distros: .*c10s, c9s, debian12, debian13, fedora, fedora42/);
+  t.regex(
+    t.throws(() => selectTargets(spec, { version: "2.7" }))!.message,
+    new RegExp(`valid versions: ${[...spec.versions.keys()].join(", ").replaceAll(".", "\\.")}$`),
+  );
+  t.regex(
+    t.throws(() => selectTargets(spec, { distro: "ubuntu" }))!.message,
+    /^unknown distro "ubuntu"; valid distros: .*c10s, c9s, debian12, debian13, fedora, fedora42/,
+  );
   t.is(t.throws(() => selectOne(spec, "3.8", "c9s"))!.message, "version 3.8 is not built on c9s; its distros: rhel8");
 });
 

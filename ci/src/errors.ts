@@ -67,5 +67,8 @@ export function exitCodeOf(e: unknown): number {
 
 /** The errors a user can act on from their message alone (no stack trace wanted). */
 export function isReported(e: unknown): e is Error {
-  return e instanceof Error && ["UsageError", "SpecError", "TemplateError", "ChecksFailedError", "ImageBuildError", "PublishError", "EngineUnavailableError"].includes(e.name);
+  return (
+    e instanceof Error &&
+    ["UsageError", "SpecError", "TemplateError", "ChecksFailedError", "ImageBuildError", "PublishError", "EngineUnavailableError"].includes(e.name)
+  );
 }

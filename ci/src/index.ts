@@ -3,31 +3,29 @@
  * source-to-image container images (full and minimal) from specs/ and templates/.
  *
  * This file only declares the functions and their arguments (their doc comments are the
- * `dagger call --help` text); the work is done by plain functions under dagger/.
+ * `dagger call --help` text); the work is done by the stages' functions, one folder a stage,
+ * spec -> render -> build -> verify -> publish (ci/src/README.md states their rule).
  */
 import { argument, dag, func, object, type Container, type Directory, type File, type Platform, type Secret } from "@dagger.io/dagger";
 import { ImageBuildError, UsageError } from "./errors.js";
+import { buildFailureHint } from "./build/failure-hint.js";
+import { buildImage } from "./build/engine/image-build.js";
+import { buildInputs, type BuildArgs } from "./build/engine/build-secrets.js";
+import { validatePlatforms, validatePublishArgs } from "./publish/publish-args.js";
+import { defaultTags } from "./publish/tags.js";
+import { publishTags, pythonVersionOf } from "./publish/engine/push.js";
 import { renderTree } from "./render/tree.js";
-import { dockerfilePath, selectOne, selectTargets } from "./matrix/select.js";
-import type { Spec, Target } from "./matrix/types.js";
-import { matrixRows, matrixTable } from "./matrix/table.js";
-import { buildFailureHint, buildImage, extraCaSecret, subscriptionSecrets, type BuildInputs } from "./dagger/build.js";
-import { filesToDirectory } from "./dagger/files.js";
-import { moduleProject, type ModuleProject } from "./dagger/project.js";
-import { checkPublishArgs, defaultTags, publishTags, pythonVersionOf } from "./dagger/publish.js";
-import { assertPassed, checkReportDirectory, reportDirectory } from "./dagger/report.js";
-import { checkAppNames, planTargets, testTargets, type TestOptions } from "./dagger/test.js";
-import { verifyAppFromContext } from "./dagger/app-check.js";
-import { newRunId, timed } from "./dagger/verify.js";
-import { mapPool } from "./pool.js";
-
-/** What the image builds may be given, as the functions take it. */
-interface BuildArgs {
-  extraCa?: File;
-  subscription?: Directory;
-  aptMirror?: string;
-  platform?: Platform;
-}
+import { filesToDirectory } from "./render/engine/files-to-directory.js";
+import { judgeLint, lintItems } from "./render/script-lint.js";
+import { runLint } from "./render/engine/script-lint-run.js";
+import { matrixRows, matrixTable } from "./spec/matrix-table.js";
+import { dockerfilePath, selectMany, selectOne, selectTargets } from "./spec/select.js";
+import type { Target } from "./spec/types.js";
+import { moduleProject, type ModuleProject } from "./spec/engine/module-project.js";
+import { assertPassed } from "./verify/results.js";
+import { judgeReportDirectory, reportDirectory } from "./verify/engine/report-directory.js";
+import { testDockerfiles } from "./verify/engine/test-dockerfiles.js";
+import { planTargets, testOptions, testTargets } from "./verify/engine/test-targets.js";
 
 @object()
 export class S2iPython {
@@ -35,8 +33,11 @@ export class S2iPython {
   source: Directory;
 
   constructor(
-    /** The project checkout (defaults to the repository this module lives in). */
-    @argument({ defaultPath: "/", ignore: ["node_modules", "ci/node_modules", "ci/sdk", ".git", "results", "out", "dist"] })
+    /** The project checkout (defaults to the repository this module lives in); only specs/, templates/ and test/apps/ are read. */
+    // An allow-list of what the functions read, in .dockerignore terms (the last pattern that
+    // matches a path decides; "!" keeps): everything else, such as the committed version
+    // folders, local-engine/ and the tests, is never uploaded. test/source-allow-list.test.ts holds it.
+    @argument({ defaultPath: "/", ignore: ["*", "!specs", "!templates", "!test", "test/*", "!test/apps"] })
     source: Directory,
   ) {
     this.source = source;
@@ -55,6 +56,23 @@ export class S2iPython {
   ): Promise<Directory> {
     const { spec, renderer } = await moduleProject(this.source);
     return filesToDirectory(renderTree(renderer, selectTargets(spec, { version, distro })));
+  }
+
+  /**
+   * Lint the rendered scripts (s2i/bin/*, root/**) in a Debian container: sh -n or bash -n and
+   * shellcheck --severity style for the shell scripts, python3 -m py_compile for the Python ones.
+   * Without filters, every target's. Fails naming each finding by the rendered paths that have it.
+   */
+  @func()
+  async lint(
+    /** Only this version key, e.g. 3.12 or 3.12-minimal. */
+    version?: string,
+    /** Only this distro, e.g. c9s, rhel8, fedora, debian12. */
+    distro?: string,
+  ): Promise<string> {
+    const { spec, renderer } = await moduleProject(this.source);
+    const items = lintItems(renderTree(renderer, selectTargets(spec, { version, distro })));
+    return judgeLint(items, await runLint(items));
   }
 
   /** List the targets (version x distro), their Dockerfiles, base images and image names. */
@@ -192,20 +210,8 @@ export class S2iPython {
     failOnError = true,
   ): Promise<Directory> {
     const { project, targets } = await this.selectOneTarget(version, distro, {});
-    const apps = (await contexts.entries()).map((e) => e.replace(/\/$/, ""));
-    if (!apps.length) throw new UsageError("--contexts holds no folder; put one build context per sample app in it, named by the app");
-    checkAppNames(project, apps);
     const started = new Date().toISOString();
-    const u = {
-      project,
-      target: targets[0],
-      image: buildImage(project.renderer, targets[0], await buildInputs({ extraCa })),
-      extraCa,
-      runId: newRunId(),
-    };
-    const results = await mapPool(apps, 3, (name) =>
-      timed(u, `${name} from its own Dockerfile`, () => verifyAppFromContext(u, project.apps.find((a) => a.name === name)!, contexts.directory(name), builder)),
-    );
+    const results = await testDockerfiles(project, targets[0], contexts, builder, extraCa);
     if (failOnError) assertPassed(results);
     return reportDirectory({ started, results });
   }
@@ -216,7 +222,7 @@ export class S2iPython {
     /** The folder a test run exported (with results.json). */
     report: Directory,
   ): Promise<string> {
-    return checkReportDirectory(report);
+    return judgeReportDirectory(report);
   }
 
   /**
@@ -253,12 +259,12 @@ export class S2iPython {
     platforms: Platform[] = [],
   ): Promise<string> {
     const args = { repository, name, username, password, tags, gitSha };
-    checkPublishArgs(args);
-    if (new Set(platforms).size !== platforms.length) throw new UsageError(`--platforms names a platform twice: ${platforms.join(", ")}`);
+    validatePublishArgs(args);
+    validatePlatforms(platforms);
     const project = await moduleProject(this.source);
     const target = selectOne(project.spec, version, distro);
     const variants = platforms.length ? platforms : [undefined];
-    for (const platform of variants) planTargets(project, [target], { build: { subscription, aptMirror, platform } });
+    for (const platform of variants) planTargets(project, [target], { smoke, extraCa, build: { subscription, aptMirror, platform } });
     const images: Container[] = [];
     for (const platform of variants) {
       const opts = await testOptions({ smoke, extraCa, subscription, aptMirror, platform });
@@ -290,31 +296,4 @@ export class S2iPython {
     if (failOnError) assertPassed(results);
     return reportDirectory({ started, results });
   }
-}
-
-/** The build inputs as build secrets and arguments. */
-async function buildInputs(a: BuildArgs): Promise<BuildInputs> {
-  return {
-    extraCa: a.extraCa && (await extraCaSecret(a.extraCa)),
-    subscription: a.subscription && (await subscriptionSecrets(a.subscription)),
-    aptMirror: a.aptMirror,
-    platform: a.platform,
-  };
-}
-
-async function testOptions(a: BuildArgs & { smoke?: boolean; apps?: string[] }): Promise<TestOptions> {
-  return { smoke: a.smoke, apps: a.apps, extraCa: a.extraCa, build: await buildInputs(a) };
-}
-
-/** The targets of several versions and distros; each name is checked on its own first. */
-function selectMany(spec: Spec, versions: string[], distros: string[]): Target[] {
-  for (const version of versions) selectTargets(spec, { version });
-  for (const distro of distros) selectTargets(spec, { distro });
-  const picked = spec.targets.filter(
-    (t) =>
-      (versions.length === 0 || versions.includes(t.version.key)) &&
-      (distros.length === 0 || distros.some((d) => selectTargets(spec, { distro: d }).includes(t))),
-  );
-  if (picked.length === 0) throw new UsageError(`no target builds ${versions.join(", ")} on ${distros.join(", ")}; see specs/versions.yml`);
-  return picked;
 }

@@ -1,8 +1,8 @@
 import { Renderer } from "./render/render.js";
-import type { SourceReader } from "./source.js";
-import { loadSpec } from "./matrix/load.js";
-import type { Spec } from "./matrix/types.js";
-import { loadSampleApps, type SampleApp } from "./verify/apps.js";
+import type { SourceReader } from "./spec/source.js";
+import { loadSpec } from "./spec/load-spec.js";
+import type { Spec } from "./spec/types.js";
+import { loadSampleApps, type SampleApp } from "./spec/sample-apps.js";
 
 /** Everything read from a checkout: the spec, the compiled templates and the sample-app table. */
 export interface Project {

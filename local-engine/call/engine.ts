@@ -70,7 +70,12 @@ export async function ensureEngine(root: string, say: (line: string) => void): P
   if (code !== 0) {
     const lines = readFileSync(logPath, "utf8").trimEnd().split("\n");
     const failed = [...lines].reverse().find((l) => l.includes("FAILED")) ?? `local-engine/up.sh exited ${code}`;
-    throw new EngineUnavailableError(`${failed.replace(/^\[[\w-]+ [\d:]+\] /, "")}\n${lines.slice(-15).map((l) => `  | ${l}`).join("\n")}\n(whole log: ${logPath})`);
+    throw new EngineUnavailableError(
+      `${failed.replace(/^\[[\w-]+ [\d:]+\] /, "")}\n${lines
+        .slice(-15)
+        .map((l) => `  | ${l}`)
+        .join("\n")}\n(whole log: ${logPath})`,
+    );
   }
   for (const m of stdout.matchAll(/^export (\w+)=(.*)$/gm)) process.env[m[1]] = m[2];
   if (!process.env[RUNNER] || !process.env[CLI]) throw new EngineUnavailableError(`local-engine/up.sh printed no client environment (log: ${logPath})`);

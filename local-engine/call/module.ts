@@ -26,7 +26,12 @@ export function engineMessage(e: unknown): string {
   // What the runtime printed, without stack frames: the error itself is what a reader needs.
   const output = [first.extensions?.stderr, first.extensions?.stdout].filter(Boolean).join("\n").trim();
   const lines = output.split("\n").filter((l) => l.trim() && !/^\s+at /.test(l));
-  return lines.length ? `${message}\n${lines.slice(-12).map((l) => `  | ${l}`).join("\n")}` : message;
+  return lines.length
+    ? `${message}\n${lines
+        .slice(-12)
+        .map((l) => `  | ${l}`)
+        .join("\n")}`
+    : message;
 }
 
 export async function loadModule(gql: GraphQLClient, root: string): Promise<ModuleDefs> {

@@ -85,8 +85,12 @@ export function convert(a: ArgDef, text: string, where: string, exists: (p: stri
       if (!Number.isFinite(Number(text)) || text.trim() === "") throw new UsageError(`${where} takes a number, got "${text}"`);
       return Number(text);
     case "LIST_KIND":
-      if (t.typeDef?.kind !== "STRING_KIND" && t.typeDef?.kind !== "SCALAR_KIND") throw new UsageError(`${where}: lists of ${typeName(t.typeDef!)} are not supported here`);
-      return text.split(",").map((s) => s.trim()).filter(Boolean);
+      if (t.typeDef?.kind !== "STRING_KIND" && t.typeDef?.kind !== "SCALAR_KIND")
+        throw new UsageError(`${where}: lists of ${typeName(t.typeDef!)} are not supported here`);
+      return text
+        .split(",")
+        .map((s) => s.trim())
+        .filter(Boolean);
     case "OBJECT_KIND":
       if (t.name === "File" || t.name === "Directory") {
         const want = t.name === "File" ? "file" : "directory";
@@ -96,7 +100,8 @@ export function convert(a: ArgDef, text: string, where: string, exists: (p: stri
         return text;
       }
       if (t.name === "Secret") {
-        if (!/^(env|file|cmd):(\/\/)?./.test(text)) throw new UsageError(`${where} takes a secret as env://NAME, file://PATH or cmd://COMMAND, got "${text.replace(/./g, "*")}"`);
+        if (!/^(env|file|cmd):(\/\/)?./.test(text))
+          throw new UsageError(`${where} takes a secret as env://NAME, file://PATH or cmd://COMMAND, got "${text.replace(/./g, "*")}"`);
         return text;
       }
       if (t.name === "Container") return text;
@@ -182,7 +187,10 @@ export function parseCall(defs: ModuleDefs, words: string[], exists: (p: string)
 
 /** A doc comment's first sentence, its line breaks joined: the one-line summary of a list. */
 export function summary(doc: string): string {
-  const paragraph = doc.split(/\n\s*\n/)[0].replace(/\s*\n\s*/g, " ").trim();
+  const paragraph = doc
+    .split(/\n\s*\n/)[0]
+    .replace(/\s*\n\s*/g, " ")
+    .trim();
   return /^.*?\.(?=\s|$)/.exec(paragraph)?.[0] ?? paragraph;
 }
 
@@ -197,7 +205,8 @@ function flagRows(args: Record<string, ArgDef>): [string, string][] {
     const notes: string[] = [];
     if (required(a)) notes.push("required");
     if (a.defaultPath !== undefined) notes.push(`default: the checkout's "${a.defaultPath}"${a.ignore?.length ? ` without ${a.ignore.join(", ")}` : ""}`);
-    else if (a.defaultValue !== undefined && !(Array.isArray(a.defaultValue) && a.defaultValue.length === 0)) notes.push(`default ${JSON.stringify(a.defaultValue)}`);
+    else if (a.defaultValue !== undefined && !(Array.isArray(a.defaultValue) && a.defaultValue.length === 0))
+      notes.push(`default ${JSON.stringify(a.defaultValue)}`);
     return [head, `${a.description.replace(/\s*\n\s*/g, " ")}${notes.length ? ` [${notes.join("; ")}]` : ""}`];
   });
 }
@@ -214,7 +223,7 @@ export function moduleHelp(defs: ModuleDefs): string {
     table(fns),
     ...(ctor.length ? ["", "Module flags (before the function):", table(ctor)] : []),
     "",
-    'A function\'s flags: call <function> --help. Values: File and Directory flags take a path on this machine,',
+    "A function's flags: call <function> --help. Values: File and Directory flags take a path on this machine,",
     "Secret flags env://NAME, file://PATH or cmd://COMMAND, list flags a,b,c (or the flag repeated).",
   ].join("\n");
 }
@@ -230,6 +239,8 @@ export function functionHelp(fn: FunctionDef): string {
     ...(rows.length ? ["", "Flags:", table(rows)] : []),
     "",
     `Returns: ${typeName(returns)}`,
-    ...(chains ? ["Chained functions:", table(Object.entries(chains).map(([n, c]) => [`${n}${c.flag ? ` --${c.flag} ${c.flag.toUpperCase()}` : ""}`, c.does]))] : []),
+    ...(chains
+      ? ["Chained functions:", table(Object.entries(chains).map(([n, c]) => [`${n}${c.flag ? ` --${c.flag} ${c.flag.toUpperCase()}` : ""}`, c.does]))]
+      : []),
   ].join("\n");
 }

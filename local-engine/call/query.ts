@@ -97,7 +97,8 @@ export function printable(data: unknown, plan: CallPlan): string {
     if (keys.length !== 1) break;
     v = (v as Record<string, unknown>)[keys[0]];
   }
-  if (!plan.chain.length && plan.fn.returnType.name === "Container") return `Container evaluated; chain a function to keep it (call ${plan.fn.name} --help lists them)`;
+  if (!plan.chain.length && plan.fn.returnType.name === "Container")
+    return `Container evaluated; chain a function to keep it (call ${plan.fn.name} --help lists them)`;
   if (Array.isArray(v)) return v.join("\n");
   return v === null || v === undefined ? "" : String(v);
 }

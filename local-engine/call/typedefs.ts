@@ -45,7 +45,8 @@ export interface ModuleDefs {
 }
 
 /** The selection of `currentTypeDefs` that the stand-in needs (what the Dagger CLI reads too). */
-const TYPE_REF = "kind name optional asObject { name } asScalar { name } asEnum { name } asList { elementTypeDef { kind name asObject { name } asScalar { name } } }";
+const TYPE_REF =
+  "kind name optional asObject { name } asScalar { name } asEnum { name } asList { elementTypeDef { kind name asObject { name } asScalar { name } } }";
 const FUNCTION = `name description returnType { ${TYPE_REF} } args { name description defaultValue defaultPath ignore typeDef { ${TYPE_REF} } }`;
 export const TYPEDEFS_QUERY = `{ currentTypeDefs(returnAllTypes: true, hideCore: true) { name kind asObject { name description functions { ${FUNCTION} } } } }`;
 

@@ -8,7 +8,8 @@
 //
 // The engine is taken from $_EXPERIMENTAL_DAGGER_RUNNER_HOST, else the
 // address linked in with -X main.defaultRunnerHost.
-// Written for the s2i-python project (local-engine/); built by build-binaries.sh.
+// Written for the s2i-python project (local-engine/); built by build-binaries.sh. It prints
+// what the functions of a module write to stderr (telemetry.go).
 package main
 
 import (
@@ -30,6 +31,7 @@ import (
 
 	"github.com/dagger/dagger/engine"
 	"github.com/dagger/dagger/engine/client"
+	"go.opentelemetry.io/otel/trace"
 )
 
 var defaultRunnerHost = "tcp://127.0.0.1:1234"
@@ -100,10 +102,17 @@ func serve(ctx context.Context, version string, ready func(port int, token strin
 	if err := probe(runnerHost()); err != nil {
 		return err
 	}
+	// One trace for the session: the engine streams back the telemetry of that trace, and
+	// every request the SDK sends through us is made part of it.
+	root := newRootSpan()
+	ctx = trace.ContextWithSpanContext(ctx, root)
+	printer := newTelemetryPrinter(root)
 	sess, err := client.Connect(ctx, client.Params{
 		RunnerHost:  runnerHost(),
 		SecretToken: token,
 		Version:     version,
+		EngineTrace: printer,
+		EngineLogs:  printer,
 	})
 	if err != nil {
 		return fmt.Errorf("connect to engine at %s: %w", runnerHost(), err)
@@ -111,7 +120,7 @@ func serve(ctx context.Context, version string, ready func(port int, token strin
 	defer sess.Close()
 
 	srv := &http.Server{
-		Handler:           sess,
+		Handler:           withTraceparent(sess, root),
 		ReadHeaderTimeout: 30 * time.Second,
 		BaseContext:       func(net.Listener) context.Context { return ctx },
 	}

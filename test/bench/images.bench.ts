@@ -22,9 +22,9 @@
 import { existsSync, readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { connection, dag, ImageLayerCompression, type Container, type Platform, type Secret } from "@dagger.io/dagger";
-import { buildImage } from "../../ci/src/dagger/build.js";
-import { dockerfilePath, selectTargets, targetName } from "../../ci/src/matrix/select.js";
-import type { Target } from "../../ci/src/matrix/types.js";
+import { buildImage } from "../../ci/src/build/engine/image-build.js";
+import { dockerfilePath, selectTargets, targetName } from "../../ci/src/spec/select.js";
+import type { Target } from "../../ci/src/spec/types.js";
 import type { RenderedFile, Renderer } from "../../ci/src/render/render.js";
 import { ensureEngine } from "../../local-engine/call/engine.js";
 import { firstLine, runBench, timed } from "../helpers/bench.js";
@@ -122,9 +122,9 @@ function debArch(platform: string): string {
 function withNonce(renderer: Renderer, nonce: string): Renderer {
   const shim = Object.create(renderer) as Renderer;
   shim.buildContext = (t: Target): RenderedFile[] =>
-    renderer.buildContext(t).map((f) =>
-      f.path === dockerfilePath(t) ? { ...f, content: f.content.replace(/^(FROM .*)$/m, `$1\nENV S2I_BENCH_NONCE=${nonce}`) } : f,
-    );
+    renderer
+      .buildContext(t)
+      .map((f) => (f.path === dockerfilePath(t) ? { ...f, content: f.content.replace(/^(FROM .*)$/m, `$1\nENV S2I_BENCH_NONCE=${nonce}`) } : f));
   return shim;
 }
 
@@ -149,8 +149,13 @@ async function main(): Promise<void> {
   await connection(async () => {
     const extraCa: Secret | undefined = caPath === "none" ? undefined : dag.setSecret("extra-ca", readFileSync(caPath, "utf8"));
     const enginePlatform = await dag.defaultPlatform();
-    const platforms = (args.platform ?? enginePlatform).split(",").map((p) => p.trim()).filter(Boolean);
-    console.log(`images.bench: ${targets.map((t) => targetName(t)).join(", ")}; platforms ${platforms.join(", ")} (engine: ${enginePlatform}); extra CA: ${caPath}`);
+    const platforms = (args.platform ?? enginePlatform)
+      .split(",")
+      .map((p) => p.trim())
+      .filter(Boolean);
+    console.log(
+      `images.bench: ${targets.map((t) => targetName(t)).join(", ")}; platforms ${platforms.join(", ")} (engine: ${enginePlatform}); extra CA: ${caPath}`,
+    );
     const results: Result[] = [];
     const failures: string[] = [];
 
@@ -191,9 +196,13 @@ async function main(): Promise<void> {
         }
         results.push({ target: t, platform, m, base: baseSize });
 
-        console.log(`  size: ${mb(m.files)} of files (du -sxb /; compared with the anchor), ${mb(m.disk)} on disk (du -sxk /), OCI tarball ${mb(m.tarball)} (gzip layers)`);
+        console.log(
+          `  size: ${mb(m.files)} of files (du -sxb /; compared with the anchor), ${mb(m.disk)} on disk (du -sxk /), OCI tarball ${mb(m.tarball)} (gzip layers)`,
+        );
         console.log(`  base ${baseOf(t)}: ${mb(baseSize)}; the image adds ${mb(m.files - baseSize)}`);
-        console.log(`  build: cold ${sec(cold)} (nonce ENV after FROM: every step after the base pull), warm ${sec(warm)} (unchanged, second build; the first took ${sec(first)})`);
+        console.log(
+          `  build: cold ${sec(cold)} (nonce ENV after FROM: every step after the base pull), warm ${sec(warm)} (unchanged, second build; the first took ${sec(first)})`,
+        );
         console.log(`  biggest directories (du -xb, 3 levels):`);
         for (const [bytes, dir] of m.dirs.slice(0, 20)) console.log(`    ${pad(mb(bytes), 9)}  ${dir}`);
         console.log(`  standard library and venv, top entries:`);
@@ -206,7 +215,13 @@ async function main(): Promise<void> {
 
     console.log("\n== summary");
     for (const r of results.filter((x) => x.target.version.minimal)) {
-      const full = results.find((o) => o.platform === r.platform && !o.target.version.minimal && o.target.version.version === r.target.version.version && o.target.distro.id === r.target.distro.id);
+      const full = results.find(
+        (o) =>
+          o.platform === r.platform &&
+          !o.target.version.minimal &&
+          o.target.version.version === r.target.version.version &&
+          o.target.distro.id === r.target.distro.id,
+      );
       const name = `${targetName(r.target)} (${r.platform})`;
       if (full) console.log(`  ${name}: minimal ${mb(r.m.files)} / full ${mb(full.m.files)} = ${((100 * r.m.files) / full.m.files).toFixed(0)}%`);
       const anchor = ANCHORS[`${r.target.version.version}/${r.target.distro.id}`];
@@ -220,7 +235,9 @@ async function main(): Promise<void> {
         // No public uncompressed figure for other platforms: say how far off, judge nothing.
         const amd = results.find((o) => o.platform === ANCHOR_PLATFORM && o.target === r.target);
         const bases = amd ? `; its base is ${mb(r.base)} here against ${mb(amd.base)} on ${ANCHOR_PLATFORM}` : "";
-        console.log(`  goal ${name}: not judged, the anchor is ${ANCHOR_PLATFORM}'s (repo-info gives no uncompressed size for ${r.platform}); ${mb(r.m.files)} is ${above}${bases}`);
+        console.log(
+          `  goal ${name}: not judged, the anchor is ${ANCHOR_PLATFORM}'s (repo-info gives no uncompressed size for ${r.platform}); ${mb(r.m.files)} is ${above}${bases}`,
+        );
         continue;
       }
       console.log(`  goal ${name}: ${mb(r.m.files)} <= ${mb(goal)} (the anchor + 25%): ${r.m.files <= goal ? "MET" : "NOT met"}, ${above}`);

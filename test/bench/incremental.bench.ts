@@ -17,11 +17,10 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { connection, dag, type Container, type Directory, type File } from "@dagger.io/dagger";
-import { buildImage } from "../../ci/src/dagger/build.js";
-import { runS2iSteps, saveArtifacts } from "../../ci/src/dagger/s2i.js";
-import { selectTargets, targetName } from "../../ci/src/matrix/select.js";
-import { parseS2iEnvironment } from "../../ci/src/verify/plan.js";
-import { s2iBuildSteps } from "../../ci/src/verify/s2i-build.js";
+import { buildImage } from "../../ci/src/build/engine/image-build.js";
+import { selectTargets, targetName } from "../../ci/src/spec/select.js";
+import { runS2iSteps, saveArtifacts } from "../../ci/src/verify/engine/s2i-run.js";
+import { parseS2iEnvironment, s2iBuildSteps } from "../../ci/src/verify/s2i-steps.js";
 import { ensureEngine } from "../../local-engine/call/engine.js";
 import { firstLine, runBench, timed } from "../helpers/bench.js";
 import { project, projectRoot } from "../helpers/project.js";
@@ -59,7 +58,12 @@ interface Build {
 /** One s2i build of `b.app` with a fresh nonce (cold, or incremental from `artifacts`): the app image and its time. */
 async function s2iBuild(b: Build, artifacts?: File): Promise<{ container: Container; ms: number }> {
   const env = { ...b.env, S2I_BENCH_NONCE: `${Date.now()}-${Math.random().toString(36).slice(2, 8)}` };
-  const { container } = runS2iSteps(s2iBuildSteps(env, { incremental: artifacts !== undefined }), { image: b.image, app: b.app, extraCa: b.extraCa, artifacts });
+  const { container } = runS2iSteps(s2iBuildSteps(env, { incremental: artifacts !== undefined }), {
+    image: b.image,
+    app: b.app,
+    extraCa: b.extraCa,
+    artifacts,
+  });
   return { container, ms: await ms(() => container.sync()) };
 }
 
@@ -84,7 +88,9 @@ function line(label: string, xs: number[]): string {
 
 async function benchTarget(image: Container, extraCa: File | undefined): Promise<void> {
   const django = dag.host().directory(join(projectRoot, DJANGO));
-  const env = existsSync(join(projectRoot, DJANGO, ".s2i/environment")) ? parseS2iEnvironment(readFileSync(join(projectRoot, DJANGO, ".s2i/environment"), "utf8")) : {};
+  const env = existsSync(join(projectRoot, DJANGO, ".s2i/environment"))
+    ? parseS2iEnvironment(readFileSync(join(projectRoot, DJANGO, ".s2i/environment"), "utf8"))
+    : {};
 
   for (const [tool, extra] of [
     ["pip", {}],

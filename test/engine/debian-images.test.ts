@@ -2,21 +2,19 @@
 // Dagger engine, through `npm run dagger -- call test ...`: every sample-app check of
 // specs/sample-apps.yml on the debian12 pair, the smoke set on the other Debian pairs.
 import test from "ava";
-import { IMAGE_CHECKS, planChecks } from "../../ci/src/verify/plan.js";
-import { IMAGE_BUILD } from "../../ci/src/dagger/verify.js";
-import { LIBRARY_CHECKS } from "../../ci/src/dagger/library-checks.js";
-import { targetName } from "../../ci/src/matrix/select.js";
-import { loadSampleApps } from "../../ci/src/verify/apps.js";
-import { FsSource } from "../../ci/src/source.js";
+import { IMAGE_BUILD, IMAGE_CHECKS, sampleAppCheck } from "../../ci/src/verify/engine/checks.js";
+import { planEntries, selectApps } from "../../ci/src/verify/plan.js";
+import { notApplicable } from "../../ci/src/verify/results.js";
+import { targetName } from "../../ci/src/spec/select.js";
 import { daggerCall, explainCall, HOST_CA, readReport, resultLine } from "../helpers/dagger-call.js";
-import { project, projectRoot } from "../helpers/project.js";
+import { project } from "../helpers/project.js";
 import { bringUpEngine, engineProblem } from "../helpers/engine-ready.js";
 
 /** The distros whose images get every app; the others get the smoke set. */
 const FULL_SET_DISTROS = ["debian12"];
 
-const { spec } = await project();
-const apps = await loadSampleApps(new FsSource(projectRoot));
+const loaded = await project();
+const { spec } = loaded;
 const debian = spec.targets.filter((t) => t.distro.family === "deb");
 
 test.before("a Dagger engine answers (the local one is brought up, built if need be)", bringUpEngine);
@@ -33,11 +31,17 @@ for (const t of debian) {
 
     const report = readReport(out);
     for (const res of report.results) tt.log(resultLine(res));
-    // The report covers the plan: every image check (with --extra-ca, all of them apply) and every
-    // app the table applies to, none skipped.
-    const want = [IMAGE_BUILD, ...Object.values(IMAGE_CHECKS), ...LIBRARY_CHECKS.map((c) => c.name), ...planChecks(t, apps, { smoke }).map((c) => c.app.name)];
-    tt.deepEqual(report.results.map((x) => x.name).sort(), [...want].sort(), "one result per planned check");
-    const bad = report.results.filter((x) => x.outcome !== "pass");
-    tt.deepEqual(bad.map(resultLine), [], `every check passes (report in ${out}/)`);
+    // The report covers the plan, from the registry itself: every image check and every app of the
+    // selection, each passing where it applies (with --extra-ca, the CA check does) and skipped
+    // with its reason where it does not.
+    const ctx = { project: loaded, target: t, extraCa: true };
+    const planned = [...planEntries(IMAGE_CHECKS, ctx), ...planEntries(selectApps(loaded.apps, { smoke }).map(sampleAppCheck), ctx)];
+    tt.deepEqual(report.results.map((x) => x.name).sort(), [IMAGE_BUILD.name, ...planned.map((c) => c.entry.name)].sort(), "one result per planned check");
+    tt.true(planned.some((c) => c.notApplicable === undefined));
+    const wrong = report.results.filter((x) => {
+      const why = planned.find((c) => c.entry.name === x.name)?.notApplicable;
+      return why === undefined ? x.outcome !== "pass" : x.outcome !== "skip" || x.reason !== notApplicable(why);
+    });
+    tt.deepEqual(wrong.map(resultLine), [], `every applicable check passes, every other is skipped with its reason (report in ${out}/)`);
   });
 }

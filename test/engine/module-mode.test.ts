@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { loadModule } from "../../local-engine/call/module.js";
 import { kebab } from "../../local-engine/call/parse.js";
 import type { ArgDef, ModuleDefs } from "../../local-engine/call/typedefs.js";
-import { dockerfilePath, selectOne } from "../../ci/src/matrix/select.js";
+import { dockerfilePath, selectOne } from "../../ci/src/spec/select.js";
 import { daggerCall, explainCall } from "../helpers/dagger-call.js";
 import { bringUpEngine, engineProblem } from "../helpers/engine-ready.js";
 import { introspectedTypedefs } from "../helpers/introspected-typedefs.js";
@@ -39,7 +39,11 @@ function shape(defs: ModuleDefs) {
   const fns = Object.fromEntries(
     Object.values(defs.main.methods).map((f) => [
       f.name,
-      { returns: f.returnType, description: f.description.replace(/\s+/g, " ").trim(), args: Object.fromEntries(Object.values(f.arguments).map((a) => [a.name, argShape(a)])) },
+      {
+        returns: f.returnType,
+        description: f.description.replace(/\s+/g, " ").trim(),
+        args: Object.fromEntries(Object.values(f.arguments).map((a) => [a.name, argShape(a)])),
+      },
     ]),
   );
   const ctor = Object.fromEntries(Object.values(defs.main.constructor?.arguments ?? {}).map((a) => [a.name, argShape(a)]));
@@ -64,7 +68,8 @@ test.serial("--help is the engine's: every function it serves, each with its fla
   for (const f of Object.values(served.main.methods)) t.regex(r.stdout, new RegExp(`^  ${kebab(f.name)} `, "m"), kebab(f.name));
   const fh = await daggerCall(["build", "--help"], "help build");
   t.is(fh.code, 0, explainCall(fh));
-  for (const a of Object.values(served.main.methods.build.arguments)) t.regex(fh.stdout, new RegExp(`^  --${kebab(a.name)}\\b`, "m"), `build --${kebab(a.name)}`);
+  for (const a of Object.values(served.main.methods.build.arguments))
+    t.regex(fh.stdout, new RegExp(`^  --${kebab(a.name)}\\b`, "m"), `build --${kebab(a.name)}`);
 });
 
 const badWords: [string, string[], RegExp][] = [
@@ -72,7 +77,11 @@ const badWords: [string, string[], RegExp][] = [
   ["unknown flag", ["test", "--versoin", "3.11"], /^error: unknown flag "--versoin" for function test; valid flags: --version, /],
   ["missing required flag", ["build"], /^error: function build needs --version /],
   ["wrong type", ["test-matrix", "--concurrency", "two"], /^error: --concurrency takes a whole number, got "two"$/],
-  ["a file that is not there", ["build", "--version", "3.11", "--extra-ca", "/no/such/ca.pem"], /^error: --extra-ca names "\/no\/such\/ca\.pem", which does not exist/],
+  [
+    "a file that is not there",
+    ["build", "--version", "3.11", "--extra-ca", "/no/such/ca.pem"],
+    /^error: --extra-ca names "\/no\/such\/ca\.pem", which does not exist/,
+  ],
 ];
 for (const [name, words, line] of badWords) {
   test.serial(`bad input read against the served typedefs, ${name}: exit 2 and one line`, async (t) => {
@@ -110,10 +119,21 @@ async function moduleCopy(edit?: (src: string) => string): Promise<string> {
 const faults: [string, (src: string) => string, RegExp[]][] = [
   [
     "a function whose argument type the SDK cannot register",
-    (s) => s.replace("  /** List the targets", "  /** Takes what no flag can give. */\n  @func()\n  async broken(opts: Map<string, string>): Promise<string> {\n    return String(opts.size);\n  }\n\n  /** List the targets"),
-    [/^error: the engine could not load the module at \S+: failed to initialize module/m, /IntrospectionError: could not resolve type Map at \/src\/ci\/src\/index\.ts:\d+/],
+    (s) =>
+      s.replace(
+        "  /** List the targets",
+        "  /** Takes what no flag can give. */\n  @func()\n  async broken(opts: Map<string, string>): Promise<string> {\n    return String(opts.size);\n  }\n\n  /** List the targets",
+      ),
+    [
+      /^error: the engine could not load the module at \S+: failed to initialize module/m,
+      /IntrospectionError: could not resolve type Map at \/src\/ci\/src\/index\.ts:\d+/,
+    ],
   ],
-  ["ci/src that does not compile", (s) => `${s}\nexport const broken: number = ;\n`, [/^error: call constructor: exit code: 1/m, /Transform failed with 1 error/, /\/src\/ci\/src\/index\.ts:\d+:\d+: ERROR: Unexpected ";"/]],
+  [
+    "ci/src that does not compile",
+    (s) => `${s}\nexport const broken: number = ;\n`,
+    [/^error: call constructor: exit code: 1/m, /Transform failed with 1 error/, /\/src\/ci\/src\/index\.ts:\d+:\d+: ERROR: Unexpected ";"/],
+  ],
 ];
 
 for (const [fault, edit, want] of faults) {
@@ -143,7 +163,10 @@ test.serial("chained export: the rendered Dockerfile and the built image reach t
   t.is(readFileSync(file, "utf8"), rendered.content, "the exported file is the rendered Dockerfile");
 
   const tar = join(out, "python.tar");
-  const b = await daggerCall(["build", "--version", "3.11-minimal", "--distro", "debian12", "--extra-ca", "/etc/ssl/certs/ca-certificates.crt", "export", "--path", tar], "export image");
+  const b = await daggerCall(
+    ["build", "--version", "3.11-minimal", "--distro", "debian12", "--extra-ca", "/etc/ssl/certs/ca-certificates.crt", "export", "--path", tar],
+    "export image",
+  );
   t.is(b.code, 0, explainCall(b));
   t.true(existsSync(tar), "the image tarball was written");
   const listing = (await import("node:child_process")).execFileSync("tar", ["-tf", tar], { encoding: "utf8" });

@@ -6,8 +6,8 @@ import { execFileSync } from "node:child_process";
 import { mkdtemp, readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { targetImageName } from "../../ci/src/matrix/image.js";
-import { targetName } from "../../ci/src/matrix/select.js";
+import { targetImageName } from "../../ci/src/spec/image.js";
+import { targetName } from "../../ci/src/spec/select.js";
 import { daggerCall, explainCall, HOST_CA, readReport, resultLine } from "../helpers/dagger-call.js";
 import { bringUpEngine, engineProblem } from "../helpers/engine-ready.js";
 import { project, projectRoot } from "../helpers/project.js";
@@ -23,7 +23,10 @@ let s2iProblem: string | undefined;
 test.before("a Dagger engine answers, and the s2i CLI is built", async () => {
   await bringUpEngine();
   try {
-    s2i = execFileSync("bash", [join(projectRoot, "local-engine/s2i-cli.sh")], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] }).trim().split("\n").pop()!;
+    s2i = execFileSync("bash", [join(projectRoot, "local-engine/s2i-cli.sh")], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] })
+      .trim()
+      .split("\n")
+      .pop()!;
   } catch (e) {
     s2iProblem = `local-engine/s2i-cli.sh could not build the s2i CLI: ${(e as Error).message}`;
   }
@@ -44,7 +47,20 @@ for (const t of debian) {
     tt.regex(dockerfile, /^ENV APP_MODULE="app:application"$/m, ".s2i/environment becomes ENV");
 
     const out = `results/engine/s2i-cli-${t.version.key}-${t.distro.id}`;
-    const words = ["test-dockerfiles", "--version", t.version.key, "--distro", t.distro.id, "--contexts", contexts, "--builder", builder, "--extra-ca", HOST_CA, "--fail-on-error=false"];
+    const words = [
+      "test-dockerfiles",
+      "--version",
+      t.version.key,
+      "--distro",
+      t.distro.id,
+      "--contexts",
+      contexts,
+      "--builder",
+      builder,
+      "--extra-ca",
+      HOST_CA,
+      "--fail-on-error=false",
+    ];
     const r = await daggerCall([...words, "export", "--path", out], `s2i CLI ${targetName(t)}`);
     if (r.code !== 0) return tt.fail(`npm run dagger -- call ${words.join(" ")}: ${explainCall(r)}`);
     const results = readReport(out).results;

@@ -1,39 +1,14 @@
 // The checks can fail: the module's own `test`, pointed (--source) at a copy of the checkout
 // with one deliberate defect, must fail and name the app; the intact checkout then passes.
 import test from "ava";
-import { cp, mkdtemp, readdir, readFile, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { brokenCheckout, replaceInTemplates } from "../helpers/broken-checkout.js";
 import { daggerCall, explainCall, HOST_CA } from "../helpers/dagger-call.js";
 import { bringUpEngine, engineProblem } from "../helpers/engine-ready.js";
-import { projectRoot } from "../helpers/project.js";
 
 const VERSION = "3.11-minimal";
 const DISTRO = "debian12";
-
-/** A copy of what the module reads (specs, templates, sample apps), changed by `edit`. */
-async function brokenCheckout(edit: (root: string) => Promise<number>): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), "s2i-self-test-"));
-  for (const p of ["specs", "templates", "test/apps"]) await cp(join(projectRoot, p), join(dir, p), { recursive: true });
-  const changed = await edit(dir);
-  if (changed === 0) throw new Error("the edit changed nothing: the self-test would prove nothing");
-  return dir;
-}
-
-/** Replaces a regular expression in every template that has it; returns how many files changed. */
-async function replaceInTemplates(root: string, re: RegExp, by: string): Promise<number> {
-  let n = 0;
-  for (const e of await readdir(join(root, "templates"), { recursive: true, withFileTypes: true })) {
-    if (!e.isFile()) continue;
-    const p = join(e.parentPath, e.name);
-    const text = await readFile(p, "utf8");
-    if (re.test(text)) {
-      await writeFile(p, text.replace(re, by));
-      n++;
-    }
-  }
-  return n;
-}
 
 const defects: [string, string, (root: string) => Promise<number>][] = [
   ["a run script that exits 1", "app-home", async (root) => (await writeFile(join(root, "templates/s2i/bin/run.hbs"), "#!/bin/bash\nexit 1\n"), 1)],
@@ -45,7 +20,11 @@ const defects: [string, string, (root: string) => Promise<number>][] = [
   // uv syncing without --locked quietly locks the stale project again instead of failing.
   ["uv without --locked", "uv-stale-lock", (root) => replaceInTemplates(root, / --locked\b/g, "")],
   // An incremental build that gets nothing: the rebuild, offline for uv, cannot install Django.
-  ["a save-artifacts that hands over nothing", "django-incremental", async (root) => (await writeFile(join(root, "templates/s2i/bin/save-artifacts.hbs"), "#!/bin/bash\ntar -cf - --files-from /dev/null\n"), 1)],
+  [
+    "a save-artifacts that hands over nothing",
+    "django-incremental",
+    async (root) => (await writeFile(join(root, "templates/s2i/bin/save-artifacts.hbs"), "#!/bin/bash\ntar -cf - --files-from /dev/null\n"), 1),
+  ],
 ];
 
 test.before("a Dagger engine answers", bringUpEngine);

@@ -6,8 +6,8 @@ import { execFileSync } from "node:child_process";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
-import { targetImageName } from "../../ci/src/matrix/image.js";
-import { selectOne } from "../../ci/src/matrix/select.js";
+import { targetImageName } from "../../ci/src/spec/image.js";
+import { selectOne } from "../../ci/src/spec/select.js";
 import { startAuthRegistry } from "../helpers/auth-registry.js";
 import { daggerCall, explainCall, HOST_CA, readReport, resultLine } from "../helpers/dagger-call.js";
 import { bringUpEngine, engineProblem } from "../helpers/engine-ready.js";
@@ -26,10 +26,33 @@ test.serial(`apt from an https mirror: the ${VERSION} build fails without the ex
   const red = await daggerCall(["build", "--version", VERSION, "--distro", DISTRO, "--apt-mirror", HTTPS_MIRROR], "https apt, no CA");
   t.not(red.code, 0, `without the CA, apt cannot check ${HTTPS_MIRROR}: ${explainCall(red)}`);
   const line = red.stderr.trim().split("\n").pop()!;
-  t.regex(line, /^error: 3\.11-minimal on debian12: a step could not verify an https server's certificate \(.+\); behind a TLS-inspecting proxy, pass its CA bundle with --extra-ca$/, explainCall(red));
+  t.regex(
+    line,
+    /^error: 3\.11-minimal on debian12: a step could not verify an https server's certificate \(.+\); behind a TLS-inspecting proxy, pass its CA bundle with --extra-ca$/,
+    explainCall(red),
+  );
   t.log(`without --extra-ca: exit ${red.code}: ${line}`);
   const out = "results/engine/https-apt";
-  const green = await daggerCall(["test", "--version", VERSION, "--distro", DISTRO, "--apt-mirror", HTTPS_MIRROR, "--extra-ca", HOST_CA, "--apps", "app-home", "--fail-on-error=false", "export", "--path", out], "https apt, CA");
+  const green = await daggerCall(
+    [
+      "test",
+      "--version",
+      VERSION,
+      "--distro",
+      DISTRO,
+      "--apt-mirror",
+      HTTPS_MIRROR,
+      "--extra-ca",
+      HOST_CA,
+      "--apps",
+      "app-home",
+      "--fail-on-error=false",
+      "export",
+      "--path",
+      out,
+    ],
+    "https apt, CA",
+  );
   t.is(green.code, 0, explainCall(green));
   const results = readReport(out).results;
   for (const r of results) t.log(resultLine(r));
@@ -42,9 +65,15 @@ test.serial(`publish ${VERSION} to the local registry, then pull it back by dige
   const { spec } = await project();
   const name = targetImageName(selectOne(spec, VERSION, DISTRO));
   const sha = "0123456789abcdef0123456789abcdef01234567";
-  const r = await daggerCall(["publish", "--version", VERSION, "--distro", DISTRO, "--repository", `${REGISTRY}/s2i-test`, "--git-sha", sha, "--extra-ca", HOST_CA, "--smoke"], "publish");
+  const r = await daggerCall(
+    ["publish", "--version", VERSION, "--distro", DISTRO, "--repository", `${REGISTRY}/s2i-test`, "--git-sha", sha, "--extra-ca", HOST_CA, "--smoke"],
+    "publish",
+  );
   t.is(r.code, 0, explainCall(r));
-  const refs = r.stdout.trim().split("\n").filter((l) => l.startsWith(`${REGISTRY}/`));
+  const refs = r.stdout
+    .trim()
+    .split("\n")
+    .filter((l) => l.startsWith(`${REGISTRY}/`));
   t.log(refs.join("\n"));
   const tags = refs.map((ref) => /:([^:@]+)@sha256:/.exec(ref)?.[1]);
   t.regex(tags[0] ?? "", /^3\.11\.\d+$/, "the first tag is the full Python version");
@@ -75,19 +104,34 @@ test.serial("a push refused (registry down, wrong password) fails in one line an
     const down = await daggerCall([...base, "--repository", "127.0.0.1:5999/s2i-test"], "registry down");
     t.is(down.code, 1, explainCall(down));
     const downLine = down.stderr.trim().split("\n").pop()!;
-    t.regex(downLine, /^error: push of 127\.0\.0\.1:5999\/s2i-test\/python-311-minimal-debian12:3\.11\.\d+ failed: the registry is not reachable; nothing was tagged by this push$/);
+    t.regex(
+      downLine,
+      /^error: push of 127\.0\.0\.1:5999\/s2i-test\/python-311-minimal-debian12:3\.11\.\d+ failed: the registry is not reachable; nothing was tagged by this push$/,
+    );
 
     process.env.S2I_TEST_REGISTRY_PASSWORD = "wrong-password";
-    const wrong = await daggerCall([...base, "--repository", `${registry.address}/s2i-test`, "--username", "bot", "--password", "env://S2I_TEST_REGISTRY_PASSWORD"], "wrong password");
+    const wrong = await daggerCall(
+      [...base, "--repository", `${registry.address}/s2i-test`, "--username", "bot", "--password", "env://S2I_TEST_REGISTRY_PASSWORD"],
+      "wrong password",
+    );
     t.is(wrong.code, 1, explainCall(wrong));
     t.regex(wrong.stderr.trim().split("\n").pop()!, /^error: push of .* failed: the registry refused the credentials; nothing was tagged by this push$/);
-    const catalog = await fetch(`http://${registry.address}/v2/_catalog`, { headers: { authorization: `Basic ${Buffer.from(`bot:${password}`).toString("base64")}` } });
+    const catalog = await fetch(`http://${registry.address}/v2/_catalog`, {
+      headers: { authorization: `Basic ${Buffer.from(`bot:${password}`).toString("base64")}` },
+    });
     t.deepEqual(((await catalog.json()) as { repositories: string[] }).repositories, [], "nothing was pushed");
 
     process.env.S2I_TEST_REGISTRY_PASSWORD = password;
-    const right = await daggerCall([...base, "--repository", `${registry.address}/s2i-test`, "--username", "bot", "--password", "env://S2I_TEST_REGISTRY_PASSWORD"], "right password");
+    const right = await daggerCall(
+      [...base, "--repository", `${registry.address}/s2i-test`, "--username", "bot", "--password", "env://S2I_TEST_REGISTRY_PASSWORD"],
+      "right password",
+    );
     t.is(right.code, 0, explainCall(right));
-    for (const [what, text] of [["registry down", down.stdout + down.stderr], ["wrong password", wrong.stdout + wrong.stderr], ["publish", right.stdout + right.stderr]]) {
+    for (const [what, text] of [
+      ["registry down", down.stdout + down.stderr],
+      ["wrong password", wrong.stdout + wrong.stderr],
+      ["publish", right.stdout + right.stderr],
+    ]) {
       t.false(text.includes(password), `the password is not in the ${what} log`);
     }
     // Every blob the registry stored (layers gunzipped, config, manifests): none holds the password.

@@ -17,7 +17,11 @@ export interface AuthRegistry {
 export async function startAuthRegistry(port: number, user: string, password: string): Promise<AuthRegistry> {
   const dir = await mkdtemp(join(tmpdir(), "s2i-auth-registry-"));
   // bcrypt, the only hash docker-registry's htpasswd accepts, from the host's libcrypt.
-  const hash = execFileSync("python3", ["-W", "ignore", "-c", "import crypt, sys; print(crypt.crypt(sys.argv[1], crypt.mksalt(crypt.METHOD_BLOWFISH)))", password], { encoding: "utf8" }).trim();
+  const hash = execFileSync(
+    "python3",
+    ["-W", "ignore", "-c", "import crypt, sys; print(crypt.crypt(sys.argv[1], crypt.mksalt(crypt.METHOD_BLOWFISH)))", password],
+    { encoding: "utf8" },
+  ).trim();
   await writeFile(join(dir, "htpasswd"), `${user}:${hash}\n`);
   const storage = join(dir, "data");
   await writeFile(
@@ -27,7 +31,10 @@ export async function startAuthRegistry(port: number, user: string, password: st
   const proc: ChildProcess = spawn("docker-registry", ["serve", join(dir, "config.yml")], { stdio: "ignore" });
   const address = `127.0.0.1:${port}`;
   for (let i = 0; i < 50; i++) {
-    const status = await fetch(`http://${address}/v2/`).then((r) => r.status, () => 0);
+    const status = await fetch(`http://${address}/v2/`).then(
+      (r) => r.status,
+      () => 0,
+    );
     if (status === 401) return { address, storage, stop: async () => (proc.kill(), await rm(dir, { recursive: true, force: true })) };
     await new Promise((r) => setTimeout(r, 200));
   }

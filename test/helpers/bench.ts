@@ -11,7 +11,13 @@ export async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
 export function firstLine(e: unknown): string {
   let cur: unknown = e;
   while (cur instanceof Error && cur.cause instanceof Error) cur = cur.cause;
-  return (cur instanceof Error ? cur.message : String(cur)).split("\n").find((l) => l.trim())?.trim().slice(0, 240) ?? "";
+  return (
+    (cur instanceof Error ? cur.message : String(cur))
+      .split("\n")
+      .find((l) => l.trim())
+      ?.trim()
+      .slice(0, 240) ?? ""
+  );
 }
 
 /** Runs a benchmark's main: an error ends the process with status 1 and one line, naming the benchmark. */

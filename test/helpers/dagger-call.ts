@@ -6,7 +6,7 @@
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { CheckResult, Report } from "../../ci/src/verify/report.js";
+import type { CheckResult, Report } from "../../ci/src/verify/results.js";
 import { projectRoot } from "./project.js";
 
 export interface CallResult {
@@ -57,4 +57,9 @@ export function resultLine(r: CheckResult): string {
   const mark = r.outcome === "pass" ? "PASS" : r.outcome === "fail" ? "FAIL" : "SKIP";
   const why = r.outcome === "fail" ? `: expected ${r.expected}; got ${r.got}` : r.outcome === "skip" ? `: ${r.reason}` : "";
   return `${mark} ${r.name} on ${r.image} (${r.seconds.toFixed(1)} s)${why}`;
+}
+
+/** The results that neither passed nor were skipped as not applicable to the image (the report gives the reason). */
+export function notPassed(results: CheckResult[]): CheckResult[] {
+  return results.filter((r) => r.outcome !== "pass" && !(r.outcome === "skip" && r.reason?.startsWith("not applicable: ")));
 }

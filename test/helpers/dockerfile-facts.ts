@@ -23,7 +23,10 @@ export function dockerfileFacts(text: string): DockerfileFacts {
     .join("\n")
     .replace(/\\\n/g, " ");
   const facts: DockerfileFacts = { from: [], expose: [], env: {}, labels: {}, installPkgs: [], instructions: [] };
-  for (const line of joined.split("\n").map((l) => l.trim()).filter(Boolean)) {
+  for (const line of joined
+    .split("\n")
+    .map((l) => l.trim())
+    .filter(Boolean)) {
     const [instr, ...rest] = line.split(/\s+/);
     const args = rest.join(" ");
     facts.instructions.push(instr.toUpperCase());

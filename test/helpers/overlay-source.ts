@@ -1,5 +1,5 @@
-import type { SourceReader } from "../../ci/src/source.js";
-import { FsSource } from "../../ci/src/source.js";
+import type { SourceReader } from "../../ci/src/spec/source.js";
+import { FsSource } from "../../ci/src/spec/source.js";
 import { projectRoot } from "./project.js";
 
 /** The real checkout with some files replaced (or added) in memory: for bad-spec and bad-template tests. */

@@ -1,7 +1,7 @@
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { loadProject, type Project } from "../../ci/src/project.js";
-import { FsSource } from "../../ci/src/source.js";
+import { FsSource } from "../../ci/src/spec/source.js";
 
 /** The checkout's root folder. */
 export const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../..");

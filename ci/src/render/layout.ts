@@ -1,8 +1,8 @@
 import { SpecError } from "../errors.js";
-import { readYaml } from "../matrix/load.js";
-import { Fields } from "../matrix/fields.js";
-import type { SourceReader } from "../source.js";
-import type { Target } from "../matrix/types.js";
+import { readYaml } from "../spec/yaml.js";
+import { Fields } from "../spec/fields.js";
+import type { SourceReader } from "../spec/source.js";
+import type { Target } from "../spec/types.js";
 import { flavorOf } from "./vars.js";
 
 export const LAYOUT_FILE = "templates/layout.yml";
@@ -34,7 +34,7 @@ export async function loadLayout(source: SourceReader): Promise<LayoutRule[]> {
     const rule: LayoutRule = {
       template,
       dest: f.string("dest"),
-      mode: parseInt(f.optionalString("mode", /^0[0-7]{3}$/, "an octal mode such as \"0755\"") ?? "0644", 8),
+      mode: parseInt(f.optionalString("mode", /^0[0-7]{3}$/, 'an octal mode such as "0755"') ?? "0644", 8),
       only,
       context: f.optionalBoolean("context", false),
     };

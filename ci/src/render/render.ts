@@ -1,7 +1,7 @@
 import Handlebars from "handlebars";
 import { TemplateError } from "../errors.js";
-import type { SourceReader } from "../source.js";
-import type { Spec, Target } from "../matrix/types.js";
+import type { SourceReader } from "../spec/source.js";
+import type { Spec, Target } from "../spec/types.js";
 import { templateVars } from "./vars.js";
 import { helpers } from "./helpers.js";
 import { loadLayout, ruleApplies, type LayoutRule } from "./layout.js";
@@ -17,7 +17,10 @@ export interface RenderedFile {
 }
 
 const TEMPLATE_ROOT = "templates/";
-/** Partials: the README's example Dockerfiles (examples/*), which the test Dockerfiles include too, and shared RUN flags. */
+/**
+ * Partials: the README's example Dockerfiles (examples/*), which the test Dockerfiles include too;
+ * the description and labels of every Dockerfile; the minimal RPM final stage; shared RUN flags.
+ */
 const PARTIALS_DIR = "templates/partials/";
 
 type Compiled = Handlebars.TemplateDelegate;

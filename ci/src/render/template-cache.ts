@@ -34,7 +34,9 @@ export class TemplateCache {
   }
 
   static key(handlebarsVersion: string, options: object, text: string): string {
-    return createHash("sha256").update(`${handlebarsVersion}\0${JSON.stringify(options)}\0${text}`).digest("base64url");
+    return createHash("sha256")
+      .update(`${handlebarsVersion}\0${JSON.stringify(options)}\0${text}`)
+      .digest("base64url");
   }
 
   /** The precompiled code kept for key, if any. */

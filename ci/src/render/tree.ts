@@ -1,7 +1,8 @@
 import { chmodSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, relative, sep } from "node:path";
 import { TemplateError } from "../errors.js";
-import type { Target } from "../matrix/types.js";
+import { VERSION_KEY } from "../spec/load-spec.js";
+import type { Target } from "../spec/types.js";
 import type { RenderedFile, Renderer } from "./render.js";
 
 /**
@@ -107,7 +108,7 @@ function ensureDir(outDir: string, dir: string, made: Set<string>, clear: boolea
 function removeStale(outDir: string, files: RenderedFile[]): void {
   const keep = new Set(files.map((f) => f.path));
   const keepDirs = new Set<string>();
-  for (const path of keep) for (let d = path; d.includes("/"); ) keepDirs.add((d = d.slice(0, d.lastIndexOf("/"))));
+  for (const path of keep) for (let d = path; d.includes("/");) keepDirs.add((d = d.slice(0, d.lastIndexOf("/"))));
   const emptied: string[] = [];
   for (const key of versionFolders(files)) {
     for (const e of readdirSync(join(outDir, key), { recursive: true, withFileTypes: true })) {
@@ -125,7 +126,7 @@ function removeStale(outDir: string, files: RenderedFile[]): void {
 }
 
 /** rm -r for a folder in the way: one listing, then unlink and rmdir. */
-function removeTree(dir: string): void {
+export function removeTree(dir: string): void {
   const subdirs: string[] = [];
   for (const e of readdirSync(dir, { recursive: true, withFileTypes: true })) {
     const p = join(e.parentPath, e.name);
@@ -148,7 +149,7 @@ function removeTree(dir: string): void {
  * not compared but are not strays either). Modes are compared as git keeps them: executable
  * or not (a checkout under umask 002 gives 0664, which matches 0644). Reads only.
  */
-export function checkTree(dir: string, expected: RenderedFile[], generated: ReadonlySet<string>): string[] {
+export function compareTree(dir: string, expected: RenderedFile[], generated: ReadonlySet<string>): string[] {
   const problems: { path: string; line: string }[] = [];
   const add = (path: string, line: string) => problems.push({ path, line });
   for (const f of expected) {
@@ -182,7 +183,7 @@ function octal(mode: number): string {
 }
 
 /** Every non-folder entry below dir/key, as "/"-separated paths relative to dir; none when dir/key is absent. */
-function filesUnder(dir: string, key: string): string[] {
+export function filesUnder(dir: string, key: string): string[] {
   let entries;
   try {
     entries = readdirSync(join(dir, key), { recursive: true, withFileTypes: true });
@@ -191,4 +192,22 @@ function filesUnder(dir: string, key: string): string[] {
     throw e;
   }
   return entries.filter((e) => !e.isDirectory()).map((e) => relative(dir, join(e.parentPath, e.name)).split(sep).join("/"));
+}
+
+/**
+ * The folders of dir named as a version key (3.12, 3.12-minimal) that no key of the spec is:
+ * what a version dropped from specs/versions.yml left behind. Other folders are not ours.
+ */
+export function strayVersionFolders(dir: string, keys: ReadonlySet<string>): string[] {
+  let entries;
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "ENOENT") return [];
+    throw e;
+  }
+  return entries
+    .filter((e) => e.isDirectory() && VERSION_KEY.test(e.name) && !keys.has(e.name))
+    .map((e) => e.name)
+    .sort();
 }

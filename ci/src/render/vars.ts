@@ -1,6 +1,6 @@
-import { baseImage, expandSpecVars, imageNameLabel, installPackages, targetImageName } from "../matrix/image.js";
-import { dockerfilePath, fullSiblingOf } from "../matrix/select.js";
-import type { Spec, Target } from "../matrix/types.js";
+import { baseImage, expandSpecVars, imageNameLabel, installPackages, targetImageName } from "../spec/image.js";
+import { dockerfilePath, fullSiblingOf } from "../spec/select.js";
+import type { Spec, Target } from "../spec/types.js";
 
 /** The Dockerfile template a target uses: its family, or "rpm-micro" for a minimal image on UBI Micro. */
 export type Flavor = "rpm" | "rpm-micro" | "deb";

@@ -1,14 +1,13 @@
-import { targetName } from "../matrix/select.js";
-import type { ImageKind, Target } from "../matrix/types.js";
-import type { SampleApp } from "./apps.js";
-
-/** One sample-app check to run against one image. */
-export interface Check {
-  app: SampleApp;
-  target: Target;
-  /** "3.11-minimal on debian12": the image the check proves. */
-  image: string;
-}
+/**
+ * What a run checks, decided before anything is built: which checks of the registry apply to
+ * a target (a check that does not apply is reported with the reason), which sample apps the
+ * user selected, and the three ways every app that serves is run.
+ */
+import { UsageError } from "../errors.js";
+import type { Project } from "../project.js";
+import type { SampleApp } from "../spec/sample-apps.js";
+import { fullSiblingOf } from "../spec/select.js";
+import type { ImageKind, Target } from "../spec/types.js";
 
 /**
  * Every app that serves is run three ways, as upstream's tests do: as an arbitrary uid in
@@ -26,56 +25,68 @@ export const RUN_VARIANTS: readonly RunVariant[] = [
   { name: "init wrapper", env: { ENABLE_INIT_WRAPPER: "true" } },
 ];
 
-/** Image-level checks run once per image besides the apps. */
-export const IMAGE_CHECKS = {
-  usage: "usage exits 0",
-  pythonVersion: "python --version",
-  noExtraCa: "no extra CA in the image",
-  machine: "runs on its platform",
-} as const;
-
 export function imageKind(t: Target): ImageKind {
   return t.version.minimal ? "minimal" : "full";
 }
 
-export interface PlanOptions {
+/** What decides whether a check applies: the target, the project it comes from, and the run's inputs. */
+export interface PlanContext {
+  project: Project;
+  target: Target;
+  /** An extra CA bundle was given (--extra-ca). */
+  extraCa: boolean;
+}
+
+/** Anything with a name that can say why it does not apply (undefined: it applies). */
+export interface Applicable {
+  name: string;
+  appliesTo(ctx: PlanContext): string | undefined;
+}
+
+/** A check planned for one target: it runs, or it is reported as not applicable with `notApplicable` as the reason. */
+export interface Planned<E extends Applicable> {
+  entry: E;
+  notApplicable?: string;
+}
+
+export function planEntries<E extends Applicable>(entries: readonly E[], ctx: PlanContext): Planned<E>[] {
+  return entries.map((entry) => ({ entry, notApplicable: entry.appliesTo(ctx) }));
+}
+
+/** Why an app of the table does not apply to a target, or undefined: the table's `images`, and the full image a mod_wsgi flow starts from. */
+export function appNotApplicable(app: SampleApp, ctx: PlanContext): string | undefined {
+  const kind = imageKind(ctx.target);
+  if (!app.images.includes(kind)) return `specs/sample-apps.yml runs ${app.name} on ${app.images.join(" and ")} images; this one is ${kind}`;
+  if (app.flow === "mod-wsgi-multistage" && !fullSiblingOf(ctx.project.spec, ctx.target)) {
+    const full = ctx.target.version.key.replace(/-minimal$/, "");
+    return `needs the full image ${full} on ${ctx.target.distro.id}, which the matrix does not build`;
+  }
+  return undefined;
+}
+
+export interface AppSelection {
   /** Only the apps marked smoke: true (the quick subset). */
   smoke?: boolean;
-  /** Only these app names; unknown names are the caller's error to report. */
+  /** Only these app names (validated with validateAppNames first). */
   only?: string[];
 }
 
-/** The checks that apply to a target, in table order: the table's `images` decides. */
-export function planChecks(t: Target, apps: SampleApp[], opts: PlanOptions = {}): Check[] {
-  const kind = imageKind(t);
-  return apps
-    .filter((a) => a.images.includes(kind))
-    .filter((a) => !opts.smoke || a.smoke)
-    .filter((a) => !opts.only || opts.only.includes(a.name))
-    .map((app) => ({ app, target: t, image: targetName(t) }));
+/** The apps the user selected, in table order: deselected apps are left out of the report, not "not applicable". */
+export function selectApps(apps: SampleApp[], sel: AppSelection): SampleApp[] {
+  return apps.filter((a) => (!sel.smoke || a.smoke) && (!sel.only?.length || sel.only.includes(a.name)));
 }
 
-/** The app's build-time environment: its .s2i/environment, then the table's env with placeholders filled. */
-export function appEnvironment(app: SampleApp, s2iEnvironment: string, vars: Record<string, string> = {}): Record<string, string> {
-  const env = parseS2iEnvironment(s2iEnvironment);
-  for (const [k, v] of Object.entries(app.env)) {
-    env[k] = v.replace(/\{\{(\w+)\}\}/g, (whole, name: string) => {
-      if (!(name in vars)) throw new Error(`sample app ${app.name}: env ${k} names {{${name}}}, which this run does not provide`);
-      return vars[name];
-    });
-  }
-  return env;
+/** Rejects app names the table does not have: a UsageError naming the valid ones. */
+export function validateAppNames(apps: SampleApp[], names: string[] | undefined): void {
+  if (!names?.length) return;
+  const known = apps.map((a) => a.name);
+  const unknown = names.filter((a) => !known.includes(a));
+  if (unknown.length) throw new UsageError(`unknown app ${unknown.map((u) => `"${u}"`).join(", ")}; valid apps: ${known.join(", ")}`);
 }
 
-/** KEY=VALUE lines of an s2i .s2i/environment file; blank lines and # comments are skipped. */
-export function parseS2iEnvironment(text: string): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const raw of text.split("\n")) {
-    const line = raw.trim();
-    if (!line || line.startsWith("#")) continue;
-    const eq = line.indexOf("=");
-    if (eq <= 0) throw new Error(`.s2i/environment: "${line}" is not KEY=VALUE`);
-    env[line.slice(0, eq).trim()] = line.slice(eq + 1).trim();
-  }
-  return env;
+/** Why a check of one of the image's own files does not apply: templates/layout.yml gives the target no such file. */
+export function notRendered(ctx: PlanContext, path: string): string | undefined {
+  const full = `${ctx.target.version.key}/${path}`;
+  if (ctx.project.renderer.renderTarget(ctx.target).some((f) => f.path === full)) return undefined;
+  return `templates/layout.yml gives ${ctx.target.version.key} on ${ctx.target.distro.id} no ${path} (its base image brings its own)`;
 }

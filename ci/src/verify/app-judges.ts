@@ -1,0 +1,118 @@
+/**
+ * How a sample-app check is judged, from what running the app showed (AppObservation): the
+ * table's expectations (specs/sample-apps.yml) against the build, each run's HTTP answer and,
+ * for apps marked stop: true, each stop on SIGTERM. Pure: verify/engine/app-run.ts observes.
+ */
+import type { SampleApp } from "../spec/sample-apps.js";
+import { judgeArtifactMembers, judgeRebuildLog } from "./incremental-judges.js";
+import type { ProbeOutcome, ProbeResponse } from "./probe-script.js";
+import { PASS, type Verdict } from "./results.js";
+import type { StopOutcome } from "./stop-harness.js";
+import { clip, tail } from "./text.js";
+
+/** What running one sample app showed, phase by phase; the first phase that failed is the last one observed. */
+export interface AppObservation {
+  /** The table expects the build to fail: assemble's exit code (0: it succeeded) and output. */
+  expectedFailure?: { exitCode?: number; output: string };
+  /** The caller's Dockerfile has no FROM (test-dockerfiles). */
+  noFrom?: boolean;
+  /** The application image did not build: the error's first line and its text. */
+  buildError?: { line: string; text: string };
+  /** The s2i-incremental flow: the members of save-artifacts' archive (tar -tf) and the rebuild's assemble output. */
+  incremental?: { members: string[]; rebuildLog: string };
+  /** What of the extra CA bundle the application image kept, if anything. */
+  caLeft?: string;
+  /** Each run variant's probe. */
+  probes?: { variant: string; outcome: ProbeOutcome }[];
+  /** The log of the first failing run variant, started again. */
+  logTail?: string;
+  /** The stop check: the grace period and each way of starting the app, stopped. */
+  stops?: { grace: number; runs: { variant: string; outcome: StopOutcome }[] };
+}
+
+/** Compares a response with the table's expectation; returns why it fails, or undefined when it passes. */
+export function judgeResponse(app: SampleApp, got: ProbeResponse | undefined): string | undefined {
+  if (!got) return `no HTTP answer on port ${app.port}${app.path}`;
+  if (got.status !== app.status) return `expected HTTP ${app.status}, got ${got.status}`;
+  if (!got.body.includes(app.body)) return `expected the body to contain ${JSON.stringify(app.body)}, got ${JSON.stringify(clip(got.body, 300))}`;
+  return undefined;
+}
+
+/** Judges a build that the table expects to fail: assemble's own exit code and message. */
+export function judgeExpectedFailure(app: SampleApp, exitCode: number | undefined, output: string): string | undefined {
+  const want = app.buildFailure!;
+  if (exitCode === 0) return `expected the build to fail with exit ${want.exitCode}, but it succeeded`;
+  if (exitCode !== want.exitCode) return `expected assemble to exit ${want.exitCode}, the build ended with ${exitCode ?? "no exit code"}`;
+  if (!output.includes(want.message)) return `expected the build output to contain ${JSON.stringify(want.message)}`;
+  return undefined;
+}
+
+/** The run variants whose probe failed, as "variant: why", sorted. */
+export function probeFailures(app: SampleApp, probes: { variant: string; outcome: ProbeOutcome }[]): string[] {
+  return probes
+    .map((p) => ({ variant: p.variant, why: p.outcome.error ?? judgeResponse(app, p.outcome.response) }))
+    .filter((p) => p.why)
+    .map((p) => `${p.variant}: ${p.why}`)
+    .sort();
+}
+
+/** Exit statuses of a clean stop: 0, or the server ending on the SIGTERM it was sent (128 + 15). */
+const CLEAN = [0, 143];
+
+/** Why a stop was not clean, or undefined: it must end by itself on SIGTERM, with a clean status. */
+export function judgeStop(o: StopOutcome): string | undefined {
+  if (o.error) return o.error;
+  if (o.killed) return `still running ${o.grace} s after SIGTERM, killed (PID 1: ${o.pid1})`;
+  if (!CLEAN.includes(o.status!)) return `exited with status ${o.status} after SIGTERM (PID 1: ${o.pid1})`;
+  return undefined;
+}
+
+/** One line per way the app was stopped: how long it took and PID 1, or why the stop was not clean. */
+export function stopLines(runs: { variant: string; outcome: StopOutcome }[]): { why?: string; text: string }[] {
+  return runs.map(({ variant, outcome: o }) => {
+    const why = judgeStop(o);
+    return { why, text: `${variant}: ${why ?? `stopped in ${o.seconds} s, status ${o.status}, PID 1 ${o.pid1}`}` };
+  });
+}
+
+/** Why an s2i-incremental build did not work as the flow says, or undefined. */
+export function judgeIncremental(o: AppObservation["incremental"]): string | undefined {
+  if (!o) return "the incremental build was not observed";
+  return judgeArtifactMembers(o.members) ?? judgeRebuildLog(o.rebuildLog);
+}
+
+/** The verdict on one sample app: the first phase that failed, or a pass. */
+export function judgeApp(app: SampleApp, o: AppObservation): Verdict {
+  if (o.expectedFailure) {
+    const { exitCode, output } = o.expectedFailure;
+    const why = judgeExpectedFailure(app, exitCode, output);
+    const want = app.buildFailure!;
+    return why ? { outcome: "fail", expected: `assemble exits ${want.exitCode} with ${JSON.stringify(want.message)}`, got: why, logTail: tail(output) } : PASS;
+  }
+  if (o.noFrom) return { outcome: "fail", expected: "a Dockerfile with a FROM", got: "no FROM in the context's Dockerfile" };
+  if (o.buildError) return { outcome: "fail", expected: "the application builds", got: o.buildError.line, logTail: tail(o.buildError.text) };
+  const incremental = app.flow === "s2i-incremental" ? judgeIncremental(o.incremental) : undefined;
+  if (incremental) return { outcome: "fail", expected: "an incremental build that takes the download caches save-artifacts handed over", got: incremental };
+  if (o.caLeft) return { outcome: "fail", expected: "nothing of the extra CA bundle in the application image", got: o.caLeft };
+  const failures = probeFailures(app, o.probes ?? []);
+  if (failures.length) {
+    return {
+      outcome: "fail",
+      expected: `HTTP ${app.status} on :${app.port}${app.path} with a body containing ${JSON.stringify(app.body)}`,
+      got: failures.join("; "),
+      logTail: o.logTail,
+    };
+  }
+  if (!o.probes?.length) return { outcome: "fail", expected: "the app is run and probed", got: "no run variant was probed" };
+  if (app.stop && !o.stops?.runs.length)
+    return { outcome: "fail", expected: "the app is stopped with SIGTERM each way it can be started", got: "no stop was observed" };
+  const bad = stopLines(o.stops?.runs ?? []).filter((l) => l.why);
+  if (bad.length) {
+    return {
+      outcome: "fail",
+      expected: `the app stops on SIGTERM within ${o.stops!.grace} s with status 0 (or 143), however it is started`,
+      got: bad.map((l) => l.text).join("; "),
+    };
+  }
+  return PASS;
+}
