@@ -12,8 +12,10 @@
 // A build is the s2i steps from copying the source to the end of assemble (and, for the rebuild,
 // extracting the archive); each run gets a nonce variable, so the engine's cache answers none of
 // them. The median of --runs runs (default 3) is printed, with every run's figure.
+// Each image's heading gives the load average: on a busy machine every figure is slower.
 // Figures only: it exits non-zero when a build fails, never on a missed goal.
 import { existsSync, readFileSync } from "node:fs";
+import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { connection, dag, type Container, type Directory, type File } from "@dagger.io/dagger";
@@ -136,7 +138,7 @@ async function main(): Promise<void> {
     console.log(`incremental.bench: ${targets.map((t) => targetName(t)).join(", ")}; ${runs} run(s) each; extra CA: ${caPath}`);
     const failures: string[] = [];
     for (const t of targets) {
-      console.log(`\n== ${targetName(t)}`);
+      console.log(`\n== ${targetName(t)} (load average ${loadavg()[0].toFixed(1)} on ${cpus().length} cores)`);
       try {
         const image = buildImage(renderer, t, { extraCa: secret });
         await image.sync();
