@@ -23,6 +23,7 @@ import { dockerfilePath, selectMany, selectOne, selectTargets } from "./spec/sel
 import type { Target } from "./spec/types.js";
 import { moduleProject, type ModuleProject } from "./spec/engine/module-project.js";
 import { assertPassed } from "./verify/results.js";
+import { runReport } from "./verify/faults.js";
 import { judgeReportDirectory, reportDirectory } from "./verify/engine/report-directory.js";
 import { testDockerfiles } from "./verify/engine/test-dockerfiles.js";
 import { planTargets, testOptions, testTargets } from "./verify/engine/test-targets.js";
@@ -271,7 +272,9 @@ export class S2iPython {
     const images: Container[] = [];
     for (const platform of variants) {
       const opts = await testOptions({ smoke, extraCa, subscription, aptMirror, platform });
-      assertPassed(await testTargets(project, [target], opts, 1));
+      const results = await testTargets(project, [target], opts, 1);
+      runReport("", results, true);
+      assertPassed(results);
       images.push(buildImage(project.renderer, target, opts.build));
     }
     const pushTags = tags.length ? tags : defaultTags(target, await pythonVersionOf(images[0]), gitSha);
@@ -296,7 +299,8 @@ export class S2iPython {
     planTargets(project, targets, { smoke: args.smoke, apps: args.apps, build: args });
     const started = new Date().toISOString();
     const results = await testTargets(project, targets, await testOptions(args), concurrency);
+    const report = runReport(started, results, failOnError);
     if (failOnError) assertPassed(results);
-    return reportDirectory({ started, results });
+    return reportDirectory(report);
   }
 }
