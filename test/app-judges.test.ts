@@ -1,10 +1,12 @@
 // The sample-app judge (ci/src/verify/app-judges.ts, shell-probes.ts) on recorded observations: a
 // 200 with the wrong body, a 500, a build-fails app that builds, a stop at the timeout or over
-// the table's limit, shells that find another python; the first phase that failed decides.
+// the table's limit, shells that find another python, an incremental build whose archive holds
+// more than the caches; the first phase that failed decides.
 import test from "ava";
 import { judgeApp, judgeExpectedFailure, judgeResponse, judgeStop, type AppObservation } from "../ci/src/verify/app-judges.js";
 import { shellProblems, type ShellsObservation } from "../ci/src/verify/shell-probes.js";
 import type { SampleApp } from "../ci/src/spec/sample-apps.js";
+import { CACHE_TAKEN } from "../ci/src/verify/incremental-judges.js";
 import { project } from "./helpers/project.js";
 
 const { spec } = await project();
@@ -100,4 +102,14 @@ test("judgeApp: the first phase that failed decides", (t) => {
     judgeApp(app, { ...good, probes: [{ variant: "init wrapper", outcome: { error: "no HTTP answer: refused" } }] }, target).got!,
     /^init wrapper: no HTTP answer/,
   );
+  // An s2i-incremental app: what save-artifacts handed over is judged before the runs; unobserved, it fails.
+  const incremental = { ...app, flow: "s2i-incremental" } as SampleApp;
+  const handedOver = { members: ["uv/", "uv/archive-v0/x"], rebuildLog: `${CACHE_TAKEN}uv)\n` };
+  t.is(judgeApp(incremental, { ...good, incremental: handedOver }, target).outcome, "pass");
+  t.regex(
+    judgeApp(incremental, { ...good, incremental: { ...handedOver, members: ["bin/", ...handedOver.members] } }, target).got!,
+    /^save-artifacts archived more than the download caches: bin\//,
+  );
+  t.is(judgeApp(incremental, good, target).got, "the incremental build was not observed");
+  t.is(judgeApp(app, good, target).outcome, "pass", "an s2i app is not asked for an incremental build");
 });

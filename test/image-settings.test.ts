@@ -72,13 +72,17 @@ test("python --version: the spec's Python and the image's PYTHON_VERSION; off by
 });
 
 test("the s2i CLI's reading: the image's USER (or the assemble-user label) runs assemble from the scripts-url label's path", (t) => {
-  t.deepEqual(s2iSettings(config), { assembleUser: "1001", scriptsDir: "/usr/libexec/s2i", sourceDir: "/tmp/src" });
+  t.deepEqual(s2iSettings(config), { assembleUser: "1001", scriptsDir: "/usr/libexec/s2i", sourceDir: "/tmp/src", artifactsDir: "/tmp/artifacts" });
   const other = { user: "default", labels: { "io.openshift.s2i.scripts-url": "image:///opt/s2i/", "io.openshift.s2i.destination": "/srv" }, env: {} };
-  t.deepEqual(s2iSettings(other), { assembleUser: "default", scriptsDir: "/opt/s2i", sourceDir: "/srv/src" });
+  t.deepEqual(s2iSettings(other), { assembleUser: "default", scriptsDir: "/opt/s2i", sourceDir: "/srv/src", artifactsDir: "/srv/artifacts" });
   t.is(s2iSettings({ ...other, labels: { "io.openshift.s2i.assemble-user": "1002" } }).assembleUser, "1002");
   t.is(s2iSettings({ user: "", labels: {}, env: { STI_SCRIPTS_URL: "image:///usr/local/s2i" } }).scriptsDir, "/usr/local/s2i", "the variable, deprecated");
   t.is(s2iSettings({ user: "", labels: { "io.s2i.scripts-url": "image:///x" }, env: {} }).scriptsDir, "/x", "the deprecated label");
-  t.deepEqual(s2iSettings({ user: "", labels: {}, env: {} }), { assembleUser: "0", scriptsDir: "/usr/libexec/s2i", sourceDir: "/tmp/src" }, "s2i's defaults");
+  t.deepEqual(
+    s2iSettings({ user: "", labels: {}, env: {} }),
+    { assembleUser: "0", scriptsDir: "/usr/libexec/s2i", sourceDir: "/tmp/src", artifactsDir: "/tmp/artifacts" },
+    "s2i's defaults",
+  );
   t.throws(() => s2iSettings({ user: "", labels: { "io.openshift.s2i.scripts-url": "https://example.test/s2i" }, env: {} }), {
     message: /not an image:\/\/ path/,
   });
@@ -92,4 +96,16 @@ test("the s2i CLI's reading: the image's USER (or the assemble-user label) runs 
     { op: "run", args: ["/usr/libexec/s2i/assemble"], assemble: true },
     { op: "cmd", args: ["/usr/libexec/s2i/run"] },
   ]);
+  // An incremental build: the previous image's artifacts, extracted by the assemble user just before assemble.
+  const again = s2iBuildSteps({}, s2iSettings(other), { incremental: true });
+  t.deepEqual(again.slice(-4), [
+    { op: "user", user: "default" },
+    { op: "artifacts", dest: "/srv/artifacts" },
+    { op: "run", args: ["/opt/s2i/assemble"], assemble: true },
+    { op: "cmd", args: ["/opt/s2i/run"] },
+  ]);
+  t.false(
+    steps.some((s) => s.op === "artifacts"),
+    "a plain build gets no artifacts",
+  );
 });

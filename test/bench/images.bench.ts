@@ -27,6 +27,7 @@ import { dockerfilePath, selectTargets, targetName } from "../../ci/src/spec/sel
 import type { Target } from "../../ci/src/spec/types.js";
 import type { RenderedFile, Renderer } from "../../ci/src/render/render.js";
 import { ensureEngine } from "../../local-engine/call/engine.js";
+import { firstLine, runBench, timed } from "../helpers/bench.js";
 import { project, projectRoot } from "../helpers/project.js";
 
 /**
@@ -125,25 +126,6 @@ function withNonce(renderer: Renderer, nonce: string): Renderer {
       .buildContext(t)
       .map((f) => (f.path === dockerfilePath(t) ? { ...f, content: f.content.replace(/^(FROM .*)$/m, `$1\nENV S2I_BENCH_NONCE=${nonce}`) } : f));
   return shim;
-}
-
-async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
-  const t0 = performance.now();
-  const r = await fn();
-  return [r, performance.now() - t0];
-}
-
-/** The first line of an error, without the SDK's wrapping. */
-function firstLine(e: unknown): string {
-  let cur: unknown = e;
-  while (cur instanceof Error && cur.cause instanceof Error) cur = cur.cause;
-  return (
-    (cur instanceof Error ? cur.message : String(cur))
-      .split("\n")
-      .find((l) => l.trim())
-      ?.trim()
-      .slice(0, 240) ?? ""
-  );
 }
 
 interface Result {
@@ -264,9 +246,4 @@ async function main(): Promise<void> {
   });
 }
 
-try {
-  await main();
-} catch (e) {
-  console.error(`images.bench: ${firstLine(e)}`);
-  process.exit(1);
-}
+await runBench("images.bench", main);

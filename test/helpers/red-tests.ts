@@ -256,6 +256,43 @@ export const RED_CALLS: RedCall[] = [
         apps: ["app-module"],
         red: { "app-module": /^sh -c: python is ""; sh -c: python --version says "[^"]*python: command not found"/ },
       },
+      {
+        // uv syncing without --locked quietly locks the stale project again instead of failing.
+        name: "uv without --locked",
+        edit: (root) => editFile(root, template("partials/assemble/uv.sh.hbs"), (t) => t.replace(/ --locked\b/g, "")),
+        apps: ["uv-stale-lock"],
+        red: { "uv-stale-lock": /^expected the build to fail with exit 1, but it succeeded$/ },
+      },
+    ],
+  },
+  {
+    // The lock files and the incremental build, each broken in the assemble or save-artifacts script.
+    version: "3.11-minimal",
+    defects: [
+      {
+        // pip installs the project from pyproject.toml, unpinned: what uv-src-layout-without-uv expects on purpose.
+        name: "an assemble that ignores uv.lock",
+        edit: (root) => editFile(root, template("s2i/bin/assemble.hbs"), (t) => t.replace(/^elif \[\[ -f uv\.lock && .*$/m, "elif false; then")),
+        apps: ["uv-src-layout"],
+        red: { "uv-src-layout": /got "uv-src-layout: not as uv\.lock pins them: gunicorn / },
+      },
+      {
+        // pip 26.1 and later read pylock.toml; a version test no pip passes leaves it to uv.
+        name: "a pip version test that no pip passes for pylock.toml",
+        edit: (root) =>
+          editFile(root, template("partials/assemble/uv.sh.hbs"), (t) =>
+            t.replace("(( BASH_REMATCH[1] > 26 || (BASH_REMATCH[1] == 26 && BASH_REMATCH[2] >= 1) ))", "(( BASH_REMATCH[1] > 999 ))"),
+          ),
+        apps: ["pylock-pip"],
+        red: { "pylock-pip": /got "pylock: 2 packages installed by uv as pylock\.toml pins them/ },
+      },
+      {
+        name: "a save-artifacts that archives the virtual environment's bin besides the caches",
+        edit: (root) =>
+          editFile(root, template("s2i/bin/save-artifacts.hbs"), (t) => t.replace("for name in pip uv; do\n", 'tar -rf "$archive" -C "$APP_ROOT" bin\n$&')),
+        apps: ["django-incremental"],
+        red: { "django-incremental": /^save-artifacts archived more than the download caches: bin\// },
+      },
     ],
   },
   {
@@ -273,6 +310,8 @@ export const RED_CALLS: RedCall[] = [
         "pyuwsgi-pipenv",
         "uwsgi-minimal",
         "mod-wsgi-multistage",
+        "uv-src-layout-without-uv",
+        "pylock",
       ].map(wrongBody),
       {
         name: "django-different-port: the table expects HTTP 201",

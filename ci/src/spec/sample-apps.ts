@@ -7,7 +7,7 @@ import { readYaml } from "./yaml.js";
 
 export const APPS_FILE = "specs/sample-apps.yml";
 
-export const APP_FLOWS = ["s2i", "uwsgi-minimal", "mod-wsgi-multistage", "assemble-dockerfile", "pip-dockerfile"] as const;
+export const APP_FLOWS = ["s2i", "s2i-incremental", "uwsgi-minimal", "mod-wsgi-multistage", "assemble-dockerfile", "pip-dockerfile"] as const;
 export type AppFlow = (typeof APP_FLOWS)[number];
 
 /** The stop limit when the table gives none, and the most it may give: docker stop's grace period before it kills. */

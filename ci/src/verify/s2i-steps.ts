@@ -2,8 +2,10 @@
  * How an application is built into an image "the s2i way", as a list of steps, read from the
  * builder image's configuration as the s2i CLI reads it (its Dockerfile strategy): the
  * sources to <destination>/src owned by the assemble user, the app's environment, assemble as
- * that user from the scripts URL, run as the command. verify/engine/s2i-run.ts turns the steps
- * into container calls.
+ * that user from the scripts URL, run as the command. An incremental build (`s2i build
+ * --incremental`) also gets the previous image's save-artifacts archive, extracted at
+ * <destination>/artifacts by the assemble user in the same run as assemble, as the s2i CLI does.
+ * verify/engine/s2i-run.ts turns the steps into container calls.
  */
 import type { SampleApp } from "../spec/sample-apps.js";
 import { userPart, type ImageConfig } from "./image-settings.js";
@@ -11,6 +13,7 @@ import { userPart, type ImageConfig } from "./image-settings.js";
 export type S2iStep =
   | { op: "user"; user: string }
   | { op: "copySources"; dest: string; owner: string }
+  | { op: "artifacts"; dest: string }
   | { op: "run"; args: string[]; assemble?: true }
   | { op: "env"; name: string; value: string }
   | { op: "cmd"; args: string[] };
@@ -23,10 +26,12 @@ export const DEFAULT_DESTINATION = "/tmp";
 export interface S2iSettings {
   /** The user assemble runs as: the io.openshift.s2i.assemble-user label, else the image's USER (empty: root). */
   assembleUser: string;
-  /** Where assemble and run are: the scripts URL's image:// path. */
+  /** Where assemble, run and save-artifacts are: the scripts URL's image:// path. */
   scriptsDir: string;
   /** Where the sources are copied: <io.openshift.s2i.destination, default /tmp>/src. */
   sourceDir: string;
+  /** Where an incremental build's artifacts are extracted: <destination>/artifacts. */
+  artifactsDir: string;
 }
 
 /**
@@ -43,11 +48,13 @@ export function s2iSettings(c: Pick<ImageConfig, "user" | "labels" | "env">): S2
     assembleUser: c.labels["io.openshift.s2i.assemble-user"] || c.user || "0",
     scriptsDir: url.slice("image://".length).replace(/\/+$/, ""),
     sourceDir: `${dest}/src`,
+    artifactsDir: `${dest}/artifacts`,
   };
 }
 
-export function s2iBuildSteps(env: Record<string, string>, s: S2iSettings): S2iStep[] {
+export function s2iBuildSteps(env: Record<string, string>, s: S2iSettings, opts: { incremental?: boolean } = {}): S2iStep[] {
   const user = s.assembleUser;
+  const artifacts: S2iStep[] = opts.incremental ? [{ op: "artifacts", dest: s.artifactsDir }] : [];
   return [
     { op: "user", user: "0" },
     { op: "copySources", dest: s.sourceDir, owner: `${userPart(user)}:0` },
@@ -55,6 +62,7 @@ export function s2iBuildSteps(env: Record<string, string>, s: S2iSettings): S2iS
       .sort()
       .map((name): S2iStep => ({ op: "env", name, value: env[name] })),
     { op: "user", user },
+    ...artifacts,
     { op: "run", args: [`${s.scriptsDir}/assemble`], assemble: true },
     { op: "cmd", args: [`${s.scriptsDir}/run`] },
   ];

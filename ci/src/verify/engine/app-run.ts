@@ -7,7 +7,7 @@
  */
 import { dag, ExecError, ReturnType, type Container, type Directory, type Service } from "@dagger.io/dagger";
 import { STOP_GRACE, type SampleApp } from "../../spec/sample-apps.js";
-import { probeFailures, stopLines, type AppObservation } from "../app-judges.js";
+import { judgeIncremental, probeFailures, stopLines, type AppObservation } from "../app-judges.js";
 import { parseDockerfile, testDockerfilePath, type TestDockerfile } from "../dockerfile-parse.js";
 import { errorLine, errorText, failureOutput } from "../error-text.js";
 import { extraCaLeft } from "../image-judges.js";
@@ -23,7 +23,7 @@ import { observeExtraCa } from "./extra-ca-probe.js";
 import { readImageConfig } from "./image-config.js";
 import { probeApp, runLogTail, variantContainer } from "./probe.js";
 import { pypiIndexService } from "./pypi-index.js";
-import { runS2iSteps } from "./s2i-run.js";
+import { runS2iSteps, saveArtifacts } from "./s2i-run.js";
 import { slowdown, stopOnce } from "./stop-run.js";
 
 /** The application image of one app, the command it runs, and the variables its build gave it. */
@@ -34,6 +34,8 @@ interface AppBuild {
   vars: Record<string, string>;
   /** Whether the command is s2i's own run, also stopped in exec form. */
   s2iRun: boolean;
+  /** The s2i-incremental flow: what save-artifacts handed over and what the rebuild said, observed once the build succeeded. */
+  observeIncremental?: () => Promise<AppObservation["incremental"]>;
 }
 
 /** An app of the table on the image under test, built by its flow. */
@@ -70,6 +72,8 @@ async function observeBuiltApp(u: ImageUnderTest, app: SampleApp, build: AppBuil
     const retried = await retryOnce(u, `the build of ${app.name}`, e, () => build.container.sync());
     if (retried) return { buildError: { line: errorLine(retried.error), text: errorText(retried.error), retried: retried.tried } };
   }
+  const incremental = await build.observeIncremental?.();
+  if (build.observeIncremental && judgeIncremental(incremental)) return { incremental };
   if (u.extraCa) {
     const caLeft = extraCaLeft(await observeExtraCa(build.container, u.extraCa));
     if (caLeft) return { caLeft };
@@ -81,7 +85,7 @@ async function observeBuiltApp(u: ImageUnderTest, app: SampleApp, build: AppBuil
       return { variant: variant.name, container, outcome: await probeApp(app, container, runCmd, u.image, `${app.name} (${variant.name})`, u.runId) };
     }),
   );
-  const observed: AppObservation = { probes: probes.map(({ variant, outcome }) => ({ variant, outcome })) };
+  const observed: AppObservation = { incremental, probes: probes.map(({ variant, outcome }) => ({ variant, outcome })) };
   if (probeFailures(app, observed.probes!).length) {
     const first = probes.find((p) => probeFailures(app, [p]).length)!;
     return { ...observed, logTail: await runLogTail(first.container, runCmd) };
@@ -156,7 +160,7 @@ async function s2iBuild(u: ImageUnderTest, app: SampleApp, expectFailure = false
 }
 
 /** The test Dockerfile each Dockerfile flow builds from. */
-const FLOW_DOCKERFILES: Record<Exclude<SampleApp["flow"], "s2i">, TestDockerfile> = {
+const FLOW_DOCKERFILES: Record<Exclude<SampleApp["flow"], "s2i" | "s2i-incremental">, TestDockerfile> = {
   "uwsgi-minimal": "uwsgi",
   "mod-wsgi-multistage": "mod_wsgi",
   "assemble-dockerfile": "assemble",
@@ -165,7 +169,30 @@ const FLOW_DOCKERFILES: Record<Exclude<SampleApp["flow"], "s2i">, TestDockerfile
 
 async function buildApp(u: ImageUnderTest, app: SampleApp): Promise<AppBuild> {
   if (app.flow === "s2i") return s2iBuild(u, app);
+  if (app.flow === "s2i-incremental") return incrementalBuild(u, app);
   return { ...fromTestDockerfile(u, app, FLOW_DOCKERFILES[app.flow]), vars: {}, s2iRun: false };
+}
+
+/**
+ * The app built twice, the second time as `s2i build --incremental` does: save-artifacts runs in
+ * the first image and its archive is extracted at <destination>/artifacts for the second build,
+ * which runs with UV_OFFLINE=1, so that uv may take packages from the handed-over cache only.
+ * The second image is the one run and probed; observed besides: the archive's members and the
+ * second assemble's output.
+ */
+async function incrementalBuild(u: ImageUnderTest, app: SampleApp): Promise<AppBuild> {
+  const [env, config] = await Promise.all([environmentOf(u, app), readImageConfig(u.image)]);
+  const settings = s2iSettings(config);
+  const inputs = { image: u.image, app: u.project.source.directory(app.dir), extraCa: u.extraCa };
+  const first = runS2iSteps(s2iBuildSteps(env, settings), inputs);
+  const archive = saveArtifacts(first.container, settings);
+  const again = runS2iSteps(s2iBuildSteps({ ...env, UV_OFFLINE: "1" }, settings, { incremental: true }), { ...inputs, artifacts: archive });
+  const observeIncremental = async () => {
+    const listing = first.container.withMountedFile("/tmp/s2i-artifacts.tar", archive).withExec(["tar", "-tf", "/tmp/s2i-artifacts.tar"]);
+    const [members, rebuildLog] = await Promise.all([listing.stdout(), again.container.stdout()]);
+    return { members: members.split("\n"), rebuildLog };
+  };
+  return { ...again, vars: env, s2iRun: true, observeIncremental };
 }
 
 /**
