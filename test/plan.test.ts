@@ -65,3 +65,21 @@ test("the lint's verdict: a summary when every script passed; each finding under
   );
   t.throws(() => judgeLint(items, "@@done 1\n"), { message: /did not go through its/ });
 });
+
+test("--image-only plans the image checks alone, and refuses --apps or --smoke beside it", async (t) => {
+  const { planTargets } = await import("../ci/src/verify/engine/test-targets.js");
+  const module = { ...loaded, source: undefined as never };
+  const target = spec.targets.find((x) => x.distro.family === "deb" && x.version.minimal)!;
+  const plan = planTargets(module, [target], { imageOnly: true, build: {} }).get(target)!;
+  t.deepEqual(plan.appChecks, []);
+  t.deepEqual(
+    plan.imageChecks.map((p) => p.entry.name),
+    IMAGE_CHECKS.map((c) => c.name),
+  );
+  t.throws(() => planTargets(module, [target], { imageOnly: true, apps: ["app-home"], build: {} }), {
+    name: "UsageError",
+    message: /--image-only checks no sample app/,
+  });
+  t.throws(() => planTargets(module, [target], { imageOnly: true, smoke: true, build: {} }), { name: "UsageError" });
+  t.true(planTargets(module, [target], { build: {} }).get(target)!.appChecks.length > 0, "without it, every app of the table is planned");
+});

@@ -98,7 +98,9 @@ test("minimal rpm images: microdnf, the minimal package set, CNB env, WORKDIR an
     t.is(facts.env["PLATFORM"], `el${el}`);
     t.is(facts.env["CNB_STACK_ID"], `com.redhat.stacks.ubi${el}-python-${target.version.shortVer}`);
     t.is(facts.labels["io.buildpacks.stack.id"], `com.redhat.stacks.ubi${el}-python-${target.version.shortVer}-minimal`);
-    t.is(facts.labels["io.openshift.s2i.scripts-url"], undefined);
+    // Upstream's minimal images carry no scripts-url label (the s2i CLI falls back to its default
+    // path); ours name the path, as the s2i CLI and OpenShift read it first.
+    t.is(facts.labels["io.openshift.s2i.scripts-url"], "image:///usr/libexec/s2i");
     t.true(text.includes("rpm-file-permissions"));
   }
 });
@@ -160,6 +162,7 @@ test("Debian minimal images: interpreter, venv, locale and nss_wrapper only; no 
     t.true(text.includes(`python${v} -m venv \${APP_ROOT}`));
     t.is(facts.workdir, "${HOME}");
     t.is(facts.labels["name"], `sclorg/python-${v.replace(".", "")}-minimal-${distro}`);
+    t.is(facts.labels["io.openshift.s2i.scripts-url"], "image:///usr/libexec/s2i");
   }
 });
 

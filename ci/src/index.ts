@@ -26,7 +26,7 @@ import { assertPassed } from "./verify/results.js";
 import { runReport } from "./verify/faults.js";
 import { judgeReportDirectory, reportDirectory } from "./verify/engine/report-directory.js";
 import { testDockerfiles } from "./verify/engine/test-dockerfiles.js";
-import { planTargets, testOptions, testTargets } from "./verify/engine/test-targets.js";
+import { planTargets, testOptions, testTargets, type AppArgs } from "./verify/engine/test-targets.js";
 
 @object()
 export class S2iPython {
@@ -157,9 +157,11 @@ export class S2iPython {
     aptMirror?: string,
     /** The platform to build and check, e.g. linux/arm64 (default: the engine's own). */
     platform?: Platform,
+    /** Only the image checks: build no sample app. */
+    imageOnly = false,
   ): Promise<Directory> {
     const { project, targets } = await this.selectOneTarget(version, distro, { subscription, aptMirror, platform });
-    return this.runTests(project, targets, { smoke, apps, extraCa, subscription, aptMirror, platform }, 1, failOnError);
+    return this.runTests(project, targets, { imageOnly, smoke, apps, extraCa, subscription, aptMirror, platform }, 1, failOnError);
   }
 
   /**
@@ -289,14 +291,8 @@ export class S2iPython {
     return { project, targets };
   }
 
-  private async runTests(
-    project: ModuleProject,
-    targets: Target[],
-    args: BuildArgs & { smoke?: boolean; apps?: string[] },
-    concurrency: number,
-    failOnError: boolean,
-  ): Promise<Directory> {
-    planTargets(project, targets, { smoke: args.smoke, apps: args.apps, build: args });
+  private async runTests(project: ModuleProject, targets: Target[], args: BuildArgs & AppArgs, concurrency: number, failOnError: boolean): Promise<Directory> {
+    planTargets(project, targets, { imageOnly: args.imageOnly, smoke: args.smoke, apps: args.apps, build: args });
     const started = new Date().toISOString();
     const results = await testTargets(project, targets, await testOptions(args), concurrency);
     const report = runReport(started, results, failOnError);

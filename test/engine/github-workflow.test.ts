@@ -17,6 +17,7 @@ import { selectOne } from "../../ci/src/spec/select.js";
 import { HOST_CA, notPassed, resultLine } from "../helpers/dagger-call.js";
 import { introspectedTypedefs } from "../helpers/introspected-typedefs.js";
 import { parseReportJson } from "../../ci/src/verify/results.js";
+import { markReport, sourceFingerprint } from "../helpers/source-fingerprint.js";
 
 const USER = "s2i-ci";
 /** The target whose test job runs: the quickest Debian image the matrix lists. */
@@ -106,6 +107,7 @@ test.serial(`the workflow's unit, matrix and test jobs (${TARGET.version} on ${T
   if (engineProblem()) return t.fail(engineProblem());
   if (process.getuid?.() !== 0) return t.fail("this test creates the unprivileged user and switches to it: run it as root (as .ci/run does)");
   ensureUser();
+  const fingerprint = sourceFingerprint();
   const copy = freshCopy();
   // The engine is the one up.sh started as root; the user reaches it through the client environment.
   const defs = await introspectedTypedefs(projectRoot);
@@ -178,6 +180,10 @@ test.serial(`the workflow's unit, matrix and test jobs (${TARGET.version} on ${T
   await runJob("test", TARGET);
 
   const report = parseReportJson(readFileSync(join(copy, "results/results.json"), "utf8"));
+  // Kept where the red/green tests look for the green half of their red tests on this checkout.
+  const kept = `results/engine/${TARGET.version}-${TARGET.distro}`;
+  cpSync(join(copy, "results"), join(projectRoot, kept), { recursive: true });
+  markReport(kept, fingerprint);
   t.deepEqual(notPassed(report.results).map(resultLine), [], "no check failed or went unrun");
   const { spec } = await project();
   await assertReportCoversPlan(t, report, selectOne(spec, TARGET.version, TARGET.distro), false, `${copy}/results/`);

@@ -2,9 +2,9 @@
  * A copy of what the module reads (specs, templates, sample apps) with a deliberate defect, for
  * the engine-backed self-tests: `npm run dagger -- call --source DIR ...` must then go red.
  */
-import { cp, mkdtemp, readdir, readFile, writeFile } from "node:fs/promises";
+import { cp, mkdir, mkdtemp, readdir, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { projectRoot } from "./project.js";
 
 /** The copy, changed by `edit`, which returns how many files it changed (none is an error: the test would prove nothing). */
@@ -29,4 +29,33 @@ export async function replaceInTemplates(root: string, re: RegExp, by: string): 
     }
   }
   return n;
+}
+
+/** Rewrites one file of the copy (a path under it); returns 1, or throws when the rewrite changed nothing. */
+export async function editFile(root: string, path: string, rewrite: (text: string) => string): Promise<number> {
+  const p = join(root, path);
+  const text = await readFile(p, "utf8");
+  const changed = rewrite(text);
+  if (changed === text) throw new Error(`the edit of ${path} changed nothing: the self-test would prove nothing`);
+  await writeFile(p, changed);
+  return 1;
+}
+
+/** Writes a new file into the copy (an app's file, say); returns 1. */
+export async function addFile(root: string, path: string, content: string): Promise<number> {
+  await mkdir(dirname(join(root, path)), { recursive: true });
+  await writeFile(join(root, path), content);
+  return 1;
+}
+
+/**
+ * Puts Dockerfile instructions at the end of an image template, before its final `USER 1001`
+ * (so they run as root, after every other step: the layers before them stay cached).
+ */
+export function atImageEnd(root: string, template: string, instructions: string): Promise<number> {
+  return editFile(root, `templates/dockerfile/${template}`, (text) => {
+    const at = text.lastIndexOf("\nUSER 1001\n");
+    if (at < 0) throw new Error(`templates/dockerfile/${template} has no final USER 1001`);
+    return `${text.slice(0, at)}\n${instructions.trim()}\n${text.slice(at)}`;
+  });
 }

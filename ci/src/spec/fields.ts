@@ -66,6 +66,16 @@ export class Fields {
     return v;
   }
 
+  /** A number above `above` and at most `max` (fractions allowed), or `fallback` when the key is absent. */
+  optionalNumber(key: string, above: number, max: number, fallback: number): number {
+    if (!this.has(key)) return (this.take(key), fallback);
+    const v = this.take(key);
+    if (typeof v !== "number" || !Number.isFinite(v) || v <= above || v > max) {
+      throw new SpecError(this.file, this.at(key), `a number above ${above} and at most ${max}`, v);
+    }
+    return v;
+  }
+
   oneOf<T extends string>(key: string, choices: readonly T[], fallback?: T): T {
     if (fallback !== undefined && !this.has(key)) {
       this.take(key);

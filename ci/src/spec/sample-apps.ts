@@ -7,8 +7,12 @@ import { readYaml } from "./yaml.js";
 
 export const APPS_FILE = "specs/sample-apps.yml";
 
-export type AppFlow = "s2i" | "s2i-incremental" | "uwsgi-minimal" | "mod-wsgi-multistage";
-export const APP_FLOWS: readonly AppFlow[] = ["s2i", "s2i-incremental", "uwsgi-minimal", "mod-wsgi-multistage"];
+export const APP_FLOWS = ["s2i", "s2i-incremental", "uwsgi-minimal", "mod-wsgi-multistage", "assemble-dockerfile", "pip-dockerfile"] as const;
+export type AppFlow = (typeof APP_FLOWS)[number];
+
+/** The stop limit when the table gives none, and the most it may give: docker stop's grace period before it kills. */
+export const DEFAULT_STOP_WITHIN = 5;
+export const STOP_GRACE = 10;
 
 /** One row of the sample-app check table (specs/sample-apps.yml). */
 export interface SampleApp {
@@ -24,8 +28,10 @@ export interface SampleApp {
   expect: "serve" | "build-fails";
   buildFailure?: { exitCode: number; message: string };
   smoke: boolean;
-  /** Also check that the app stops on SIGTERM, each way it can be started. */
+  /** Stop every way the app can be started (exec form, init wrapper), not only with the shell-form CMD s2i writes. */
   stop: boolean;
+  /** Seconds within which the app must exit on SIGTERM (default DEFAULT_STOP_WITHIN). */
+  stopWithin: number;
   description: string;
 }
 
@@ -60,6 +66,7 @@ export function parseSampleApps(doc: unknown): SampleApp[] {
       buildFailure: undefined,
       smoke: f.optionalBoolean("smoke", false),
       stop: f.optionalBoolean("stop", false),
+      stopWithin: f.optionalNumber("stopWithin", 0, STOP_GRACE, DEFAULT_STOP_WITHIN),
       description: f.optionalString("description") ?? "",
     };
     if (expect === "build-fails") {

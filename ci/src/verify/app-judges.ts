@@ -1,12 +1,15 @@
 /**
  * How a sample-app check is judged, from what running the app showed (AppObservation): the
- * table's expectations (specs/sample-apps.yml) against the build, each run's HTTP answer and,
- * for apps marked stop: true, each stop on SIGTERM. Pure: verify/engine/app-run.ts observes.
+ * table's expectations (specs/sample-apps.yml) against the build, each run's HTTP answer, the
+ * shells exec'd into the app's container and each stop on SIGTERM. Pure:
+ * verify/engine/app-run.ts observes.
  */
 import type { SampleApp } from "../spec/sample-apps.js";
+import type { Target } from "../spec/types.js";
 import { judgeArtifactMembers, judgeRebuildLog } from "./incremental-judges.js";
 import type { ProbeOutcome, ProbeResponse } from "./probe-script.js";
 import { PASS, type Verdict } from "./results.js";
+import { shellProblems, type ShellsObservation } from "./shell-probes.js";
 import type { StopOutcome } from "./stop-harness.js";
 import { unreachableIndex } from "./network.js";
 import { clip, tail } from "./text.js";
@@ -27,8 +30,10 @@ export interface AppObservation {
   probes?: { variant: string; outcome: ProbeOutcome }[];
   /** The log of the first failing run variant, started again. */
   logTail?: string;
-  /** The stop check: the grace period and each way of starting the app, stopped. */
-  stops?: { grace: number; runs: { variant: string; outcome: StopOutcome }[] };
+  /** Shells exec'd into the app's container (bash -c, sh -ic, sh -c), and the app's variables they must see. */
+  shells?: ShellsObservation;
+  /** The stop check: the limit (the table's, stretched on an emulated platform), the grace period, each way of starting the app, stopped. */
+  stops?: { limit: number; grace: number; runs: { variant: string; outcome: StopOutcome }[] };
 }
 
 /** Compares a response with the table's expectation; returns why it fails, or undefined when it passes. */
@@ -60,19 +65,20 @@ export function probeFailures(app: SampleApp, probes: { variant: string; outcome
 /** Exit statuses of a clean stop: 0, or the server ending on the SIGTERM it was sent (128 + 15). */
 const CLEAN = [0, 143];
 
-/** Why a stop was not clean, or undefined: it must end by itself on SIGTERM, with a clean status. */
-export function judgeStop(o: StopOutcome): string | undefined {
+/** Why a stop was not clean, or undefined: it must end by itself on SIGTERM, with a clean status, within `limit` seconds. */
+export function judgeStop(o: StopOutcome, limit: number): string | undefined {
   if (o.error) return o.error;
   if (o.killed) return `still running ${o.grace} s after SIGTERM, killed (PID 1: ${o.pid1})`;
   if (!CLEAN.includes(o.status!)) return `exited with status ${o.status} after SIGTERM (PID 1: ${o.pid1})`;
+  if (o.seconds! > limit) return `stopped in ${o.seconds} s, over the limit of ${limit} s (status ${o.status}, PID 1: ${o.pid1})`;
   return undefined;
 }
 
-/** One line per way the app was stopped: how long it took and PID 1, or why the stop was not clean. */
-export function stopLines(runs: { variant: string; outcome: StopOutcome }[]): { why?: string; text: string }[] {
+/** One line per way the app was stopped: how long it took and its status, or why the stop was not clean. */
+export function stopLines(runs: { variant: string; outcome: StopOutcome }[], limit: number): { why?: string; text: string }[] {
   return runs.map(({ variant, outcome: o }) => {
-    const why = judgeStop(o);
-    return { why, text: `${variant}: ${why ?? `stopped in ${o.seconds} s, status ${o.status}, PID 1 ${o.pid1}`}` };
+    const why = judgeStop(o, limit);
+    return { why, text: `${variant}: ${why ?? `stopped in ${o.seconds} s, status ${o.status}`}` };
   });
 }
 
@@ -82,8 +88,8 @@ export function judgeIncremental(o: AppObservation["incremental"]): string | und
   return judgeArtifactMembers(o.members) ?? judgeRebuildLog(o.rebuildLog);
 }
 
-/** The verdict on one sample app: the first phase that failed, or a pass. */
-export function judgeApp(app: SampleApp, o: AppObservation): Verdict {
+/** The verdict on one sample app on a target: the first phase that failed, or a pass that says how the app stopped. */
+export function judgeApp(app: SampleApp, o: AppObservation, t: Target): Verdict {
   if (o.expectedFailure) {
     const { exitCode, output } = o.expectedFailure;
     const why = judgeExpectedFailure(app, exitCode, output);
@@ -113,15 +119,24 @@ export function judgeApp(app: SampleApp, o: AppObservation): Verdict {
     };
   }
   if (!o.probes?.length) return { outcome: "fail", expected: "the app is run and probed", got: "no run variant was probed" };
-  if (app.stop && !o.stops?.runs.length)
-    return { outcome: "fail", expected: "the app is stopped with SIGTERM each way it can be started", got: "no stop was observed" };
-  const bad = stopLines(o.stops?.runs ?? []).filter((l) => l.why);
+  if (!o.shells?.runs.length) return { outcome: "fail", expected: "shells are exec'd into the running app", got: "no shell was exec'd" };
+  const shells = shellProblems(o.shells, t.version.version);
+  if (shells.length) {
+    return {
+      outcome: "fail",
+      expected: `bash -c, sh -ic and sh -c in the app's container find the image's python and pip (Python ${t.version.version}) and the app's variables`,
+      got: shells.join("; "),
+    };
+  }
+  if (!o.stops?.runs.length) return { outcome: "fail", expected: "the app is stopped with SIGTERM", got: "no stop was observed" };
+  const lines = stopLines(o.stops.runs, o.stops.limit);
+  const bad = lines.filter((l) => l.why);
   if (bad.length) {
     return {
       outcome: "fail",
-      expected: `the app stops on SIGTERM within ${o.stops!.grace} s with status 0 (or 143), however it is started`,
+      expected: `the app stops on SIGTERM within ${o.stops.limit} s with status 0 (or 143)${app.stop ? ", however it is started" : ", started by the shell-form CMD s2i writes"}`,
       got: bad.map((l) => l.text).join("; "),
     };
   }
-  return PASS;
+  return { outcome: "pass", observed: `stopped on SIGTERM: ${lines.map((l) => l.text).join("; ")}` };
 }

@@ -153,7 +153,10 @@ function labelPairs(rest: string): [string, string][] | undefined {
   return out.length && pos === rest.length ? out : undefined;
 }
 
+/** The test Dockerfiles the templates render: the minimal images' uwsgi and mod_wsgi, the full images' assemble and pip. */
+export type TestDockerfile = "uwsgi" | "mod_wsgi" | "assemble" | "pip";
+
 /** The rendered test Dockerfile of this target, e.g. "3.12-minimal/test/from-dockerfile/uwsgi.Dockerfile.c9s". */
-export function testDockerfilePath(t: Target, kind: "uwsgi" | "mod_wsgi"): string {
+export function testDockerfilePath(t: Target, kind: TestDockerfile): string {
   return `${t.version.key}/test/from-dockerfile/${kind}.Dockerfile.${t.distro.dockerfile}`;
 }

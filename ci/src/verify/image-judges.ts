@@ -29,12 +29,6 @@ export function judgeUsage(r: CommandOutput): Verdict {
   return { outcome: "fail", expected: `the default command exits 0 and prints "${USAGE_TEXT}"`, got: `exit ${r.code}`, logTail: tail(r.out) };
 }
 
-/** `python --version` output names the image's Python version. */
-export function judgePythonVersion(version: string, output: string): Verdict {
-  if (output.includes(`Python ${version}.`)) return PASS;
-  return { outcome: "fail", expected: `Python ${version}.x`, got: `expected "Python ${version}.x", got ${JSON.stringify(clip(output.trim(), 200))}` };
-}
-
 /** What `uname -m` and the ELF header of an interpreter built for each platform say. */
 export const MACHINES: Record<string, { uname: string; elf: number }> = {
   "linux/amd64": { uname: "x86_64", elf: 62 },

@@ -1,38 +1,70 @@
 /**
- * How an application is built into an image "the s2i way", as a list of steps: sources to
- * /tmp/src owned by the image user, the app's environment, assemble as uid 1001, run as the
- * command. An incremental build (`s2i build --incremental`) also gets the previous image's
- * save-artifacts archive, extracted at /tmp/artifacts by the image user in the same run as
- * assemble, as the s2i CLI does. verify/engine/s2i-run.ts turns the steps into container calls.
+ * How an application is built into an image "the s2i way", as a list of steps, read from the
+ * builder image's configuration as the s2i CLI reads it (its Dockerfile strategy): the
+ * sources to <destination>/src owned by the assemble user, the app's environment, assemble as
+ * that user from the scripts URL, run as the command. An incremental build (`s2i build
+ * --incremental`) also gets the previous image's save-artifacts archive, extracted at
+ * <destination>/artifacts by the assemble user in the same run as assemble, as the s2i CLI does.
+ * verify/engine/s2i-run.ts turns the steps into container calls.
  */
 import type { SampleApp } from "../spec/sample-apps.js";
+import { userPart, type ImageConfig } from "./image-settings.js";
 
 export type S2iStep =
   | { op: "user"; user: string }
-  | { op: "copySources"; dest: string }
+  | { op: "copySources"; dest: string; owner: string }
   | { op: "artifacts"; dest: string }
-  | { op: "run"; args: string[] }
+  | { op: "run"; args: string[]; assemble?: true }
   | { op: "env"; name: string; value: string }
   | { op: "cmd"; args: string[] };
 
-export const SCRIPTS = "/usr/libexec/s2i";
-export const SOURCE_DIR = "/tmp/src";
-/** Where s2i extracts the previous image's artifacts for an incremental build. */
-export const ARTIFACTS_DIR = "/tmp/artifacts";
+/** The s2i CLI's own defaults: the scripts path when an image names none, and where the sources go. */
+export const DEFAULT_SCRIPTS = "/usr/libexec/s2i";
+export const DEFAULT_DESTINATION = "/tmp";
 
-export function s2iBuildSteps(env: Record<string, string>, opts: { incremental?: boolean } = {}): S2iStep[] {
-  const artifacts: S2iStep[] = opts.incremental ? [{ op: "artifacts", dest: ARTIFACTS_DIR }] : [];
+/** What the s2i CLI takes from a builder image to build on it. */
+export interface S2iSettings {
+  /** The user assemble runs as: the io.openshift.s2i.assemble-user label, else the image's USER (empty: root). */
+  assembleUser: string;
+  /** Where assemble, run and save-artifacts are: the scripts URL's image:// path. */
+  scriptsDir: string;
+  /** Where the sources are copied: <io.openshift.s2i.destination, default /tmp>/src. */
+  sourceDir: string;
+  /** Where an incremental build's artifacts are extracted: <destination>/artifacts. */
+  artifactsDir: string;
+}
+
+/**
+ * The s2i CLI's reading of a builder image: the scripts URL from the io.openshift.s2i.scripts-url
+ * label, else the deprecated io.s2i.scripts-url, else the STI_SCRIPTS_URL variable, else its
+ * default; only image:// URLs (scripts inside the image) are supported here.
+ */
+export function s2iSettings(c: Pick<ImageConfig, "user" | "labels" | "env">): S2iSettings {
+  const url = c.labels["io.openshift.s2i.scripts-url"] || c.labels["io.s2i.scripts-url"] || c.env.STI_SCRIPTS_URL || `image://${DEFAULT_SCRIPTS}`;
+  if (!url.startsWith("image://"))
+    throw new Error(`the image's scripts URL ${JSON.stringify(url)} is not an image:// path; only scripts inside the image are supported`);
+  const dest = c.labels["io.openshift.s2i.destination"] || DEFAULT_DESTINATION;
+  return {
+    assembleUser: c.labels["io.openshift.s2i.assemble-user"] || c.user || "0",
+    scriptsDir: url.slice("image://".length).replace(/\/+$/, ""),
+    sourceDir: `${dest}/src`,
+    artifactsDir: `${dest}/artifacts`,
+  };
+}
+
+export function s2iBuildSteps(env: Record<string, string>, s: S2iSettings, opts: { incremental?: boolean } = {}): S2iStep[] {
+  const user = s.assembleUser;
+  const artifacts: S2iStep[] = opts.incremental ? [{ op: "artifacts", dest: s.artifactsDir }] : [];
   return [
     { op: "user", user: "0" },
-    { op: "copySources", dest: SOURCE_DIR },
-    { op: "run", args: ["chown", "-R", "1001:0", SOURCE_DIR] },
+    { op: "copySources", dest: s.sourceDir, owner: `${userPart(user)}:0` },
     ...Object.keys(env)
       .sort()
       .map((name): S2iStep => ({ op: "env", name, value: env[name] })),
-    { op: "user", user: "1001" },
+    { op: "user", user },
     ...artifacts,
-    { op: "run", args: [`${SCRIPTS}/assemble`] },
-    { op: "cmd", args: [`${SCRIPTS}/run`] },
+    { op: "run", args: [`${s.scriptsDir}/assemble`], assemble: true },
+    { op: "cmd", args: [`${s.scriptsDir}/run`] },
   ];
 }
 

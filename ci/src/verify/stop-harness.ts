@@ -2,7 +2,7 @@
 /**
  * Starts a command the way a container engine does, as PID 1 of a new PID namespace (the
  * signal rules of PID 1 apply: a signal it has no handler for is dropped), as the image's
- * user; waits until the app answers on its URL and its processes have settled; sends SIGTERM
+ * USER (a uid, a name, or user:group; group 0 as OpenShift gives it); waits until the app answers on its URL and its processes have settled; sends SIGTERM
  * from outside, as `docker stop` does; and reports PID 1's command line, the seconds until it
  * exited, whether it had to be killed after the grace period (docker's default is 10 s), and
  * its exit status. Python's standard library only (ctypes for unshare), so it runs in every
@@ -10,7 +10,9 @@
  */
 export const STOP_HARNESS = `
 import ctypes, json, os, signal, sys, time, urllib.request, urllib.error
-cmd, url, uid, grace = json.loads(sys.argv[1]), sys.argv[2], int(sys.argv[3]), float(sys.argv[4])
+import pwd
+cmd, url, user, grace = json.loads(sys.argv[1]), sys.argv[2], sys.argv[3].split(":")[0], float(sys.argv[4])
+uid = int(user) if user.isdigit() else pwd.getpwnam(user).pw_uid if user else 0
 def out(**kw):
     print(json.dumps(kw)); sys.exit(0)
 def status_of(st):
@@ -82,20 +84,18 @@ export interface StopOutcome {
 }
 
 /**
- * The variants of an app's start: its command in shell form (what `s2i build` writes) and
- * in exec form, each with and without ENABLE_INIT_WRAPPER, behind the image's entrypoint.
+ * The ways an app's command is started to be stopped, behind the image's entrypoint: its
+ * command in shell form, as `s2i build` writes CMD; with `every`, also in exec form (`exec`:
+ * for an s2i build, whose command is a plain exec-form list) and each form with
+ * ENABLE_INIT_WRAPPER.
  */
-export function stopVariants(entrypoint: string[], cmd: string[], shellFormOnly: boolean): StopVariant[] {
-  const shell = cmd[0] === "/bin/sh" && cmd[1] === "-c" ? cmd : ["/bin/sh", "-c", cmd.join(" ")];
-  const exec = cmd[0] === "/bin/sh" && cmd[1] === "-c" ? cmd[2].split(" ") : cmd;
-  const forms: [string, string[]][] = shellFormOnly
-    ? [["shell-form CMD", shell]]
-    : [
-        ["shell-form CMD", shell],
-        ["exec-form CMD", exec],
-      ];
+export function stopVariants(entrypoint: string[], cmd: string[], opts: { every: boolean; execForm: boolean }): StopVariant[] {
+  const isShell = cmd[0] === "/bin/sh" && cmd[1] === "-c";
+  const shell = isShell ? cmd : ["/bin/sh", "-c", cmd.join(" ")];
+  const forms: [string, string[]][] = [["shell-form CMD", shell]];
+  if (opts.every && opts.execForm) forms.push(["exec-form CMD", isShell ? cmd[2].split(" ") : cmd]);
   return forms.flatMap(([form, c]): StopVariant[] => [
     { name: form, cmd: [...entrypoint, ...c], env: {} },
-    { name: `${form}, init wrapper`, cmd: [...entrypoint, ...c], env: { ENABLE_INIT_WRAPPER: "true" } },
+    ...(opts.every ? [{ name: `${form}, init wrapper`, cmd: [...entrypoint, ...c], env: { ENABLE_INIT_WRAPPER: "true" } }] : []),
   ]);
 }

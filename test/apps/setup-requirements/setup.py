@@ -1,7 +1,7 @@
 from setuptools import setup
 
-# Installed in editable mode from requirements.txt ("-e .") and again by the
-# assemble script's setup.py processing.
+# Installed in editable mode from requirements.txt ("-e ."); .s2i/environment turns off the
+# assemble script's setup.py processing, which would install it again as a regular copy.
 setup(
     name="setupreqdemo",
     version="1.0.0",

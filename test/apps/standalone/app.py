@@ -1,15 +1,34 @@
-"""Runs gunicorn in-process (gunicorn's BaseApplication API) when started as `python app.py`."""
+"""Runs gunicorn in-process (gunicorn's BaseApplication API) when started as `python app.py`; it
+shows that run started it as a script and that gunicorn is the copy requirements.txt installed
+into the virtual environment."""
 import os
+import sys
 
+import gunicorn
 from gunicorn.app.base import BaseApplication
 
-BODY = b"standalone: python app.py embedding gunicorn\n"
+SITE = os.path.join(sys.prefix, "lib")
+
+
+def _problem():
+    if __name__ != "__main__":
+        return "app.py was imported as %s, not started as a script by `python app.py`" % __name__
+    if gunicorn.__version__ != "23.0.0" or not gunicorn.__file__.startswith(SITE + os.sep):
+        return "gunicorn %s is imported from %s, not 23.0.0 from %s" % (gunicorn.__version__, gunicorn.__file__, SITE)
+    return None
+
+
+PROBLEM = _problem()
 
 
 def application(environ, start_response):
-    start_response("200 OK", [("Content-Type", "text/plain; charset=utf-8"),
-                              ("Content-Length", str(len(BODY)))])
-    return [BODY]
+    if PROBLEM:
+        status, text = "500 Internal Server Error", "standalone: %s\n" % PROBLEM
+    else:
+        status, text = "200 OK", "standalone: python app.py embedding gunicorn %s from the virtual environment (%s)\n" % (gunicorn.__version__, gunicorn.__file__)
+    body = text.encode()
+    start_response(status, [("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", str(len(body)))])
+    return [body]
 
 
 class EmbeddedServer(BaseApplication):

@@ -1,8 +1,8 @@
 /**
  * The shape of one check of the report (an entry of checks.ts), and the image it runs on.
  * An entry holds all of a check: its name, when it applies, how it runs, how it is judged.
- * Later fields go here too, read by run-checks.ts: a self-test (a defect that turns the check
- * red) and "depends on" (the checks that go red with it).
+ * The defect that turns each check red is in the red-test table (test/helpers/red-tests.ts),
+ * which a unit test holds to the registry.
  */
 import type { Container, File } from "@dagger.io/dagger";
 import type { ModuleProject } from "../../spec/engine/module-project.js";
@@ -33,6 +33,8 @@ export interface CheckEntry<Observed> extends Applicable {
   name: string;
   /** Why the check does not apply to a target and its inputs (decided before anything runs), or undefined. */
   appliesTo: Applicable["appliesTo"];
+  /** It reaches the network: run-checks.ts gives its image the run id, so the engine's cache never answers it. */
+  network?: boolean;
   /** How it runs: what it observes of the image under test, on the engine. */
   run(u: ImageUnderTest): Promise<Observed>;
   /** How it is judged: a pure function of the observation (verify/*-judges.ts, verify/*-probes.ts). */

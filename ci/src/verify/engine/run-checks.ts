@@ -17,9 +17,10 @@ import { IMAGE_BUILD } from "./checks.js";
 /** How many sample apps of one image are checked at once. */
 const APP_CONCURRENCY = 3;
 
-/** One entry on the image under test: run, then judged; timed, with one progress line. */
+/** One entry on the image under test: run (with the run id when it reaches the network), then judged; timed, with one progress line. */
 export function runCheck(u: ImageUnderTest, entry: AnyCheck): Promise<CheckResult> {
-  return timed(u, entry.name, async () => entry.judge(await entry.run(u), u.target));
+  const on = entry.network ? { ...u, image: u.image.withEnvVariable("S2I_RUN_ID", u.runId) } : u;
+  return timed(u, entry.name, async () => entry.judge(await entry.run(on), u.target));
 }
 
 export async function runImageChecks(u: ImageUnderTest, imageChecks: Planned<AnyCheck>[], appChecks: Planned<AnyCheck>[]): Promise<CheckResult[]> {

@@ -1,12 +1,12 @@
 import { ReturnType, type Container, type Directory, type File, type Service } from "@dagger.io/dagger";
-import { CA_VARIABLES, EXTRA_CA_PATH, SCRIPTS, type S2iStep } from "../s2i-steps.js";
+import { CA_VARIABLES, EXTRA_CA_PATH, type S2iSettings, type S2iStep } from "../s2i-steps.js";
 
 /** Where the previous image's save-artifacts archive is mounted while assemble's run extracts it. */
 const ARTIFACTS_ARCHIVE = "/run/s2i-artifacts.tar";
 
 export interface S2iInputs {
   image: Container;
-  /** The application's files (copied to /tmp/src owned by 1001:0). */
+  /** The application's files (copied where the steps say, owned by the assemble user). */
   app: Directory;
   /** A CA bundle that pip, requests and npm trust during assemble only. */
   extraCa?: File;
@@ -25,8 +25,6 @@ export interface S2iResult {
   cmd: string[];
 }
 
-const isAssemble = (s: S2iStep) => s.op === "run" && s.args[0] === `${SCRIPTS}/assemble`;
-
 /** Executes the s2i build steps (s2iBuildSteps) as container calls. Lazy: nothing runs until a leaf is awaited. */
 export function runS2iSteps(steps: S2iStep[], inputs: S2iInputs): S2iResult {
   let c = inputs.image;
@@ -38,7 +36,7 @@ export function runS2iSteps(steps: S2iStep[], inputs: S2iInputs): S2iResult {
         c = c.withUser(s.user);
         break;
       case "copySources":
-        c = c.withDirectory(s.dest, inputs.app, { owner: "1001:0" });
+        c = c.withDirectory(s.dest, inputs.app, { owner: s.owner });
         break;
       case "artifacts":
         if (!inputs.artifacts) throw new Error("an incremental build needs the previous image's save-artifacts archive");
@@ -52,7 +50,7 @@ export function runS2iSteps(steps: S2iStep[], inputs: S2iInputs): S2iResult {
         c = c.withDefaultArgs(s.args);
         break;
       case "run":
-        if (!isAssemble(s)) {
+        if (!s.assemble) {
           c = c.withExec(s.args);
           break;
         }
@@ -78,13 +76,14 @@ function withArtifacts(c: Container, archive: File | "" | undefined, dir: string
 
 /**
  * What `s2i build --incremental` takes from the previous application image: the tar archive
- * its save-artifacts script writes to stdout, run as the image user.
+ * its save-artifacts script (from the builder's scripts URL) writes to stdout, run as the
+ * assemble user, as the previous build left it.
  */
-export function saveArtifacts(previous: Container): File {
+export function saveArtifacts(previous: Container, s: S2iSettings): File {
   const out = "/tmp/s2i-save-artifacts.tar";
   return previous
-    .withUser("1001")
-    .withExec([`${SCRIPTS}/save-artifacts`], { redirectStdout: out })
+    .withUser(s.assembleUser)
+    .withExec([`${s.scriptsDir}/save-artifacts`], { redirectStdout: out })
     .file(out);
 }
 

@@ -18,6 +18,8 @@ import { IMAGE_CHECKS, sampleAppCheck } from "./checks.js";
 import { runImageChecks } from "./run-checks.js";
 
 export interface TestOptions {
+  /** Only the image checks: no sample app. */
+  imageOnly?: boolean;
   /** Only the apps marked smoke: true. */
   smoke?: boolean;
   /** Only these apps (names from specs/sample-apps.yml). */
@@ -29,8 +31,15 @@ export interface TestOptions {
 }
 
 /** The options of a run, with the build inputs turned into build secrets. */
-export async function testOptions(a: BuildArgs & { smoke?: boolean; apps?: string[] }): Promise<TestOptions> {
-  return { smoke: a.smoke, apps: a.apps, extraCa: a.extraCa, build: await buildInputs(a) };
+export async function testOptions(a: BuildArgs & AppArgs): Promise<TestOptions> {
+  return { imageOnly: a.imageOnly, smoke: a.smoke, apps: a.apps, extraCa: a.extraCa, build: await buildInputs(a) };
+}
+
+/** Which sample apps a run checks: none (imageOnly), the smoke set, or the named ones. */
+export interface AppArgs {
+  imageOnly?: boolean;
+  smoke?: boolean;
+  apps?: string[];
 }
 
 /** The planned checks of one target: the image checks and the selected apps, each applicable or not. */
@@ -46,10 +55,11 @@ export interface TargetPlan {
 export function planTargets(
   project: ModuleProject,
   targets: Target[],
-  opts: { smoke?: boolean; apps?: string[]; extraCa?: unknown; build: { subscription?: unknown; aptMirror?: string; platform?: string } },
+  opts: AppArgs & { extraCa?: unknown; build: { subscription?: unknown; aptMirror?: string; platform?: string } },
 ): Map<Target, TargetPlan> {
   validateAppNames(project.apps, opts.apps);
-  const apps = selectApps(project.apps, { smoke: opts.smoke, only: opts.apps }).map(sampleAppCheck);
+  if (opts.imageOnly && (opts.apps?.length || opts.smoke)) throw new UsageError("--image-only checks no sample app: leave out --apps and --smoke");
+  const apps = opts.imageOnly ? [] : selectApps(project.apps, { smoke: opts.smoke, only: opts.apps }).map(sampleAppCheck);
   const plans = new Map<Target, TargetPlan>();
   for (const target of targets) {
     validateBuildInputs(target, opts.build);
