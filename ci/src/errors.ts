@@ -45,6 +45,11 @@ export class PublishError extends Error {
   override name = "PublishError";
 }
 
+/** A published image failed verification (signature, attestations, SBOM): one line naming what. */
+export class VerificationError extends Error {
+  override name = "VerificationError";
+}
+
 /** No Dagger engine could be reached or brought up: says which step failed and why. */
 export class EngineUnavailableError extends Error {
   override name = "EngineUnavailableError";
@@ -69,6 +74,15 @@ export function exitCodeOf(e: unknown): number {
 export function isReported(e: unknown): e is Error {
   return (
     e instanceof Error &&
-    ["UsageError", "SpecError", "TemplateError", "ChecksFailedError", "ImageBuildError", "PublishError", "EngineUnavailableError"].includes(e.name)
+    [
+      "UsageError",
+      "SpecError",
+      "TemplateError",
+      "ChecksFailedError",
+      "ImageBuildError",
+      "PublishError",
+      "VerificationError",
+      "EngineUnavailableError",
+    ].includes(e.name)
   );
 }

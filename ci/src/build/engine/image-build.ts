@@ -14,6 +14,8 @@ export interface BuildInputs {
   aptMirror?: string;
   /** The platform to build for (default: the engine's own). */
   platform?: Platform;
+  /** SOURCE_DATE_EPOCH, a build argument: the time the build's own files and records carry (the commit's). */
+  sourceDateEpoch?: number;
 }
 
 /**
@@ -24,10 +26,14 @@ export interface BuildInputs {
 export function buildImage(renderer: Renderer, t: Target, inputs: BuildInputs = {}): Container {
   const context = filesToDirectory(renderer.buildContext(t));
   const secrets = [...(inputs.extraCa ? [inputs.extraCa] : []), ...(inputs.subscription ?? [])];
+  const buildArgs = [
+    ...(inputs.aptMirror ? [{ name: "APT_MIRROR", value: inputs.aptMirror }] : []),
+    ...(inputs.sourceDateEpoch !== undefined ? [{ name: "SOURCE_DATE_EPOCH", value: String(inputs.sourceDateEpoch) }] : []),
+  ];
   return context.dockerBuild({
     dockerfile: dockerfilePath(t),
     platform: inputs.platform,
     secrets: secrets.length ? secrets : undefined,
-    buildArgs: inputs.aptMirror ? [{ name: "APT_MIRROR", value: inputs.aptMirror }] : undefined,
+    buildArgs: buildArgs.length ? buildArgs : undefined,
   });
 }
