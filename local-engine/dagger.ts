@@ -22,6 +22,8 @@ import { ensureEngine } from "./call/engine.js";
 import { engineMessage, loadModule } from "./call/module.js";
 import { parseCall } from "./call/parse.js";
 import { callQuery, printable } from "./call/query.js";
+import { engineLost, lostEngineCause } from "./call/faults.js";
+import { ProgressTracker } from "./call/progress.js";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const say = (line: string) => console.error(`[dagger] ${line}`);
@@ -70,6 +72,7 @@ async function main(words: string[]): Promise<number> {
   const { mod, rest } = moduleFlag(words.slice(1));
   await ensureEngine(root, say);
   const sdk = await import("@dagger.io/dagger");
+  const progress = new ProgressTracker(process.stderr);
   let out = "";
   await sdk.connection(
     async () => {
@@ -87,10 +90,12 @@ async function main(words: string[]): Promise<number> {
       try {
         out = printable(await gql.request(query), parsed.call);
       } catch (e) {
+        const lost = lostEngineCause(e);
+        if (lost) throw engineLost(lost, progress.howFar(), []);
         throw new FunctionError(engineMessage(e));
       }
     },
-    { LogOutput: process.stderr },
+    { LogOutput: progress },
   );
   if (out) console.log(out.replace(/\n$/, ""));
   return EXIT.ok;
@@ -116,7 +121,8 @@ main(process.argv.slice(2)).then(
   (err: unknown) => {
     const e = unwrap(err);
     if (e instanceof Error && OWN.includes(e.name)) console.error(`error: ${e.message}`);
-    else if (isReported(e)) console.error(e.name === "ChecksFailedError" || e.name === "EngineUnavailableError" ? e.message : `error: ${e.message}`);
+    else if (isReported(e))
+      console.error(["ChecksFailedError", "EngineUnavailableError", "EngineLostError"].includes(e.name) ? e.message : `error: ${e.message}`);
     else console.error(`error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
     process.exit(exitCodeOf(e));
   },

@@ -12,6 +12,9 @@ ENGINE_IMAGE_REPO=${S2I_ENGINE_IMAGE_REPO:-localhost/s2i-dagger-engine}
 ENGINE_CONTAINER=${S2I_ENGINE_CONTAINER:-s2i-dagger-engine}
 ENGINE_VOLUME=${S2I_ENGINE_VOLUME:-s2i-dagger-engine-state}
 ENGINE_ADDR=${S2I_ENGINE_ADDR:-tcp://127.0.0.1:1234}
+# The engine's container network (bridge and dnsmasq): a second engine on this host needs its own.
+ENGINE_NETWORK=${S2I_ENGINE_NETWORK:-dagger}
+ENGINE_CIDR=${S2I_ENGINE_CIDR:-10.87.0.0/16}
 REGISTRY_ADDR=${S2I_REGISTRY_ADDR:-127.0.0.1:5000}
 
 _engine_script=$(basename "$0" .sh)

@@ -93,7 +93,7 @@ listening() { (exec 3<>"/dev/tcp/127.0.0.1/${ENGINE_ADDR##*:}") 2>/dev/null; }
 # The emulators registered on the host (the engine looks for them once, at start).
 binfmt_now=""
 for f in /proc/sys/fs/binfmt_misc/qemu-*; do [[ -e $f ]] && binfmt_now+="${f##*/} "; done
-binfmt_seen=$(cat "$run_dir/engine-binfmt" 2>/dev/null || true)
+binfmt_seen=$(cat "$run_dir/binfmt-$ENGINE_CONTAINER" 2>/dev/null || true)
 if [[ "$state" == running && "$current_image" == "$image" && "$binfmt_now" == "$binfmt_seen" ]] && listening; then
   log "engine already running from $image"
 else
@@ -121,9 +121,9 @@ else
     --privileged --network host \
     --pids-limit -1 --ulimit "nofile=$nofile:$nofile" --ulimit "nproc=$nproc:$nproc" \
     -v "$ENGINE_VOLUME:/var/lib/dagger" \
-    "$image" --addr "$ENGINE_ADDR" >/dev/null ||
+    "$image" --addr "$ENGINE_ADDR" --network-name "$ENGINE_NETWORK" --network-cidr "$ENGINE_CIDR" >/dev/null ||
     die "step 5: podman run of $image failed"
-  printf '%s' "$binfmt_now" >"$run_dir/engine-binfmt"
+  printf '%s' "$binfmt_now" >"$run_dir/binfmt-$ENGINE_CONTAINER"
 fi
 # Wait for the listener, watching for an early exit. After an unclean stop (the session that
 # started the engine was killed) the engine first wipes its old cache and releases the network
@@ -159,7 +159,9 @@ if ! out=$(_EXPERIMENTAL_DAGGER_RUNNER_HOST="$ENGINE_ADDR" timeout 180 "$bindir/
 fi
 log "session ok in $(( $(date +%s) - t ))s; all up in $(( $(date +%s) - t_all ))s"
 
+# One client environment per engine container (the default one's is client.env).
 env_file="$run_dir/client.env"
+[[ "$ENGINE_CONTAINER" == s2i-dagger-engine ]] || env_file="$run_dir/client-$ENGINE_CONTAINER.env"
 cat >"$env_file" <<EOF
 export _EXPERIMENTAL_DAGGER_RUNNER_HOST=$ENGINE_ADDR
 export _EXPERIMENTAL_DAGGER_CLI_BIN=$bindir/dagger

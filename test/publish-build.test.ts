@@ -31,6 +31,9 @@ test("a refused push is one line that says why", (t) => {
   t.is(auth, `push of ${ref} failed: the registry refused the credentials; nothing was tagged by this push`);
   const down = pushFailure(ref, new Error("failed to do request: Head http://127.0.0.1:5999/v2/: dial tcp 127.0.0.1:5999: connect: connection refused"));
   t.is(down, `push of ${ref} failed: the registry is not reachable; nothing was tagged by this push`);
+  // As the engine reported a registry killed in the middle of a push (test/faults/registry-mid-push.test.ts).
+  const gone = pushFailure(ref, new Error('failed to do request: Post "http://127.0.0.1:5002/v2/s2i-fault/x/blobs/uploads/": EOF'));
+  t.is(gone, `push of ${ref} failed: the registry went away during the push (EOF); nothing was tagged by this push`);
   t.false(pushFailure(ref, new Error("something else\nsecond line")).includes("\n"));
 });
 

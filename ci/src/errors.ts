@@ -50,6 +50,11 @@ export class VerificationError extends Error {
   override name = "VerificationError";
 }
 
+/** The engine went away while a call ran: a fault of the machinery, not a result of a check. */
+export class EngineLostError extends Error {
+  override name = "EngineLostError";
+}
+
 /** No Dagger engine could be reached or brought up: says which step failed and why. */
 export class EngineUnavailableError extends Error {
   override name = "EngineUnavailableError";
@@ -58,15 +63,17 @@ export class EngineUnavailableError extends Error {
 /**
  * Exit codes, the same for every entry point:
  *   0 success; 1 a check failed or the run broke; 2 bad input (arguments, spec, template);
- *   3 no engine. `generate --check` also exits 1 when the tree on disk differs.
+ *   3 no engine; 4 the engine went away during the run (a fault of the machinery: rerun).
+ *   `generate --check` also exits 1 when the tree on disk differs.
  */
-export const EXIT = { ok: 0, failed: 1, badInput: 2, noEngine: 3 } as const;
+export const EXIT = { ok: 0, failed: 1, badInput: 2, noEngine: 3, engineLost: 4 } as const;
 
 /** The exit code for an error, by its type (by name, so errors that crossed an SDK boundary still match). */
 export function exitCodeOf(e: unknown): number {
   const name = e instanceof Error ? e.name : "";
   if (name === "UsageError" || name === "SpecError" || name === "TemplateError") return EXIT.badInput;
   if (name === "EngineUnavailableError") return EXIT.noEngine;
+  if (name === "EngineLostError") return EXIT.engineLost;
   return EXIT.failed;
 }
 
@@ -83,6 +90,7 @@ export function isReported(e: unknown): e is Error {
       "PublishError",
       "VerificationError",
       "EngineUnavailableError",
+      "EngineLostError",
     ].includes(e.name)
   );
 }

@@ -255,7 +255,10 @@ export class S2iPython {
     return reportDirectory({ started, results });
   }
 
-  /** Fail, naming every failing check, if an exported report (a test run's output folder) holds a failure. */
+  /**
+   * Fail, naming each one, if an exported report (a test run's output folder) holds a check that
+   * failed or did not run; checks that do not apply to the image are accepted.
+   */
   @func()
   async checkReport(
     /** The folder a test run exported (with results.json). */

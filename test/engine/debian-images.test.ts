@@ -4,7 +4,6 @@
 import test from "ava";
 import { IMAGE_BUILD, IMAGE_CHECKS, sampleAppCheck } from "../../ci/src/verify/engine/checks.js";
 import { planEntries, selectApps } from "../../ci/src/verify/plan.js";
-import { notApplicable } from "../../ci/src/verify/results.js";
 import { targetName } from "../../ci/src/spec/select.js";
 import { daggerCall, explainCall, HOST_CA, readReport, resultLine } from "../helpers/dagger-call.js";
 import { project } from "../helpers/project.js";
@@ -32,16 +31,16 @@ for (const t of debian) {
     const report = readReport(out);
     for (const res of report.results) tt.log(resultLine(res));
     // The report covers the plan, from the registry itself: every image check and every app of the
-    // selection, each passing where it applies (with --extra-ca, the CA check does) and skipped
-    // with its reason where it does not.
+    // selection, each passing where it applies (with --extra-ca, the CA check does) and reported
+    // not-applicable with the plan's reason where it does not.
     const ctx = { project: loaded, target: t, extraCa: true };
     const planned = [...planEntries(IMAGE_CHECKS, ctx), ...planEntries(selectApps(loaded.apps, { smoke }).map(sampleAppCheck), ctx)];
     tt.deepEqual(report.results.map((x) => x.name).sort(), [IMAGE_BUILD.name, ...planned.map((c) => c.entry.name)].sort(), "one result per planned check");
     tt.true(planned.some((c) => c.notApplicable === undefined));
     const wrong = report.results.filter((x) => {
       const why = planned.find((c) => c.entry.name === x.name)?.notApplicable;
-      return why === undefined ? x.outcome !== "pass" : x.outcome !== "skip" || x.reason !== notApplicable(why);
+      return why === undefined ? x.outcome !== "pass" : x.outcome !== "not-applicable" || x.reason !== why;
     });
-    tt.deepEqual(wrong.map(resultLine), [], `every applicable check passes, every other is skipped with its reason (report in ${out}/)`);
+    tt.deepEqual(wrong.map(resultLine), [], `every applicable check passes, every other is not applicable, with the plan's reason (report in ${out}/)`);
   });
 }

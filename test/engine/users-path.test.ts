@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { targetImageName } from "../../ci/src/spec/image.js";
 import { selectOne } from "../../ci/src/spec/select.js";
-import { startAuthRegistry } from "../helpers/auth-registry.js";
+import { startTestRegistry } from "../helpers/test-registry.js";
 import { daggerCall, explainCall, HOST_CA, readReport, resultLine } from "../helpers/dagger-call.js";
 import { bringUpEngine, engineProblem } from "../helpers/engine-ready.js";
 import { project } from "../helpers/project.js";
@@ -98,7 +98,7 @@ test.serial(`publish ${VERSION} to the local registry, then pull it back by dige
 test.serial("a push refused (registry down, wrong password) fails in one line and tags nothing; the password is in no log and no layer", async (t) => {
   if (engineProblem()) return t.fail(engineProblem());
   const password = `s2i-${Math.random().toString(36).slice(2)}-pw`;
-  const registry = await startAuthRegistry(5001, "bot", password);
+  const registry = await startTestRegistry(5001, { user: "bot", password });
   try {
     const base = ["publish", "--version", VERSION, "--distro", DISTRO, "--extra-ca", HOST_CA, "--smoke"];
     const down = await daggerCall([...base, "--repository", "127.0.0.1:5999/s2i-test"], "registry down");

@@ -6,7 +6,7 @@
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { CheckResult, Report } from "../../ci/src/verify/results.js";
+import { ACCEPTED, OUTCOME_WORDS, parseReportJson, type CheckResult, type Report } from "../../ci/src/verify/results.js";
 import { projectRoot } from "./project.js";
 
 export interface CallResult {
@@ -21,9 +21,10 @@ export const HOST_CA = "/etc/ssl/certs/ca-certificates.crt";
 
 /**
  * `npm run dagger -- call <words>`; its progress lines (stderr) are passed through live,
- * prefixed with `label`, so a long run shows what it is doing.
+ * prefixed with `label`, so a long run shows what it is doing, and handed to `onLine` (the
+ * fault tests act on them).
  */
-export function daggerCall(words: string[], label = words[0]): Promise<CallResult> {
+export function daggerCall(words: string[], label = words[0], onLine?: (line: string) => void): Promise<CallResult> {
   const started = performance.now();
   return new Promise((resolve, reject) => {
     const child = spawn("npm", ["run", "--silent", "dagger", "--", "call", ...words], { cwd: projectRoot, stdio: ["ignore", "pipe", "pipe"] });
@@ -36,7 +37,10 @@ export function daggerCall(words: string[], label = words[0]): Promise<CallResul
       const lines = (partial + d.toString()).split("\n");
       partial = lines.pop() ?? "";
       // The module's own progress lines name their image already.
-      for (const l of lines) process.stderr.write(l.startsWith("[") && !l.startsWith("[dagger]") ? `  ${l}\n` : `  [${label}] ${l}\n`);
+      for (const l of lines) {
+        process.stderr.write(l.startsWith("[") && !l.startsWith("[dagger]") ? `  ${l}\n` : `  [${label}] ${l}\n`);
+        onLine?.(l);
+      }
     });
     child.on("error", reject);
     child.on("close", (code) => resolve({ code: code ?? 1, stdout, stderr, seconds: (performance.now() - started) / 1000 }));
@@ -48,18 +52,18 @@ export function explainCall(r: CallResult): string {
   return `exit ${r.code} after ${r.seconds.toFixed(0)} s\n--- stdout ---\n${r.stdout.slice(-3000)}\n--- stderr (last lines) ---\n${r.stderr.split("\n").slice(-30).join("\n")}`;
 }
 
+/** The report a call exported: its results.json, read as check-report reads it (every outcome one of the four). */
 export function readReport(dir: string): Report {
-  return JSON.parse(readFileSync(join(projectRoot, dir, "results.json"), "utf8")) as Report;
+  return parseReportJson(readFileSync(join(projectRoot, dir, "results.json"), "utf8"));
 }
 
 /** One line of a check's result, as the tests print them. */
 export function resultLine(r: CheckResult): string {
-  const mark = r.outcome === "pass" ? "PASS" : r.outcome === "fail" ? "FAIL" : "SKIP";
-  const why = r.outcome === "fail" ? `: expected ${r.expected}; got ${r.got}` : r.outcome === "skip" ? `: ${r.reason}` : "";
-  return `${mark} ${r.name} on ${r.image} (${r.seconds.toFixed(1)} s)${why}`;
+  const why = r.outcome === "fail" ? `: expected ${r.expected}; got ${r.got}` : r.reason ? `: ${r.reason}` : r.observed ? `: ${r.observed}` : "";
+  return `${OUTCOME_WORDS[r.outcome].toUpperCase()} ${r.name} on ${r.image} (${r.seconds.toFixed(1)} s)${why}`;
 }
 
-/** The results that neither passed nor were skipped as not applicable to the image (the report gives the reason). */
+/** The results that neither passed nor are not applicable to the image: failed, or not run. */
 export function notPassed(results: CheckResult[]): CheckResult[] {
-  return results.filter((r) => r.outcome !== "pass" && !(r.outcome === "skip" && r.reason?.startsWith("not applicable: ")));
+  return results.filter((r) => !ACCEPTED.includes(r.outcome));
 }

@@ -20,7 +20,9 @@ export function pushFailure(ref: string, e: unknown): string {
     ? "the registry refused the credentials"
     : /connection refused|no such host|i\/o timeout|dial tcp|connect: /i.test(text)
       ? "the registry is not reachable"
-      : text.split("\n")[0].slice(0, 300);
+      : /: EOF\b|connection reset by peer|broken pipe/i.test(text)
+        ? `the registry went away during the push (${/EOF|connection reset by peer|broken pipe/i.exec(text)![0]})`
+        : text.split("\n")[0].slice(0, 300);
   return `push of ${ref} failed: ${why}; nothing was tagged by this push`;
 }
 

@@ -1,28 +1,46 @@
 /**
  * The three files of a report: JUnit XML (for CI test tabs), JSON (for machines) and a
- * Markdown summary (check × image, pass/fail, seconds). The tests read results.json back.
+ * Markdown summary (check × image, each outcome with its seconds). Each shows the four
+ * outcomes apart: in JUnit a failure is <failure>, a check that did not run is <error
+ * type="not-run"> (it fails the run), a check that does not apply is <skipped>. The tests read
+ * results.json back.
  */
-import { summarize, type Report } from "./results.js";
+import { OUTCOME_WORDS, summarize, summaryLine, type CheckResult, type Report } from "./results.js";
 
 const xmlEscape = (s: string) =>
   s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;" })[c]!).replace(/[\x00-\x08\x0b\x0c\x0e-\x1f]/g, "");
 
-export function toJUnit(report: Report): string {
-  const byImage = groupBy(report.results, (r) => r.image);
-  const suites = [...byImage].map(([image, rs]) => {
-    const s = summarize(rs);
-    const time = rs.reduce((a, r) => a + r.seconds, 0).toFixed(1);
-    const cases = rs.map((r) => {
-      const head = `    <testcase classname="${xmlEscape(image)}" name="${xmlEscape(r.name)}" time="${r.seconds.toFixed(1)}"`;
-      if (r.outcome === "pass") return `${head}/>`;
-      if (r.outcome === "skip") return `${head}>\n      <skipped message="${xmlEscape(r.reason ?? "")}"/>\n    </testcase>`;
+/** The counting attributes of a <testsuite> or <testsuites>. */
+function counts(rs: CheckResult[]): string {
+  const s = summarize(rs);
+  return `tests="${s.total}" failures="${s.failed}" errors="${s.notRun}" skipped="${s.notApplicable}"`;
+}
+
+function testCase(image: string, r: CheckResult): string {
+  const head = `    <testcase classname="${xmlEscape(image)}" name="${xmlEscape(r.name)}" time="${r.seconds.toFixed(1)}"`;
+  const out = r.observed ? `\n      <system-out>${xmlEscape(r.observed)}</system-out>` : "";
+  const body = (inner: string) => `${head}>\n      ${inner}${out}\n    </testcase>`;
+  switch (r.outcome) {
+    case "pass":
+      return out ? `${head}>${out}\n    </testcase>` : `${head}/>`;
+    case "not-applicable":
+      return body(`<skipped message="${xmlEscape(`not applicable: ${r.reason ?? ""}`)}"/>`);
+    case "not-run":
+      return body(`<error type="not-run" message="${xmlEscape(`not run: ${r.reason ?? ""}`)}"/>`);
+    case "fail": {
       const text = [`expected: ${r.expected ?? ""}`, `got: ${r.got ?? ""}`, r.logTail ? `log tail:\n${r.logTail}` : ""].join("\n");
-      return `${head}>\n      <failure message="${xmlEscape(r.got ?? "failed")}">${xmlEscape(text)}</failure>\n    </testcase>`;
-    });
-    return `  <testsuite name="${xmlEscape(image)}" tests="${s.total}" failures="${s.failed}" skipped="${s.skipped}" time="${time}" timestamp="${report.started}">\n${cases.join("\n")}\n  </testsuite>`;
+      return body(`<failure message="${xmlEscape(r.got ?? "failed")}">${xmlEscape(text)}</failure>`);
+    }
+  }
+}
+
+export function toJUnit(report: Report): string {
+  const suites = [...groupBy(report.results, (r) => r.image)].map(([image, rs]) => {
+    const time = rs.reduce((a, r) => a + r.seconds, 0).toFixed(1);
+    const cases = rs.map((r) => testCase(image, r));
+    return `  <testsuite name="${xmlEscape(image)}" ${counts(rs)} time="${time}" timestamp="${report.started}">\n${cases.join("\n")}\n  </testsuite>`;
   });
-  const all = summarize(report.results);
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="s2i-python" tests="${all.total}" failures="${all.failed}" skipped="${all.skipped}">\n${suites.join("\n")}\n</testsuites>\n`;
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="s2i-python" ${counts(report.results)}>\n${suites.join("\n")}\n</testsuites>\n`;
 }
 
 export function toJson(report: Report): string {
@@ -35,27 +53,42 @@ export function toMarkdown(report: Report): string {
   const cell = (name: string, image: string) => {
     const r = report.results.find((x) => x.name === name && x.image === image);
     if (!r) return "–";
-    const mark = r.outcome === "pass" ? "pass" : r.outcome === "fail" ? "**FAIL**" : "skip";
-    return `${mark} (${r.seconds.toFixed(1)} s)`;
+    const word = r.outcome === "pass" || r.outcome === "not-applicable" ? OUTCOME_WORDS[r.outcome] : `**${OUTCOME_WORDS[r.outcome]}**`;
+    return r.outcome === "pass" || r.outcome === "fail" ? `${word} (${r.seconds.toFixed(1)} s)` : word;
   };
-  const s = summarize(report.results);
   const lines = [
-    `# Sample-app checks`,
+    `# Checks`,
     ``,
-    `${s.passed} passed, ${s.failed} failed, ${s.skipped} skipped (started ${report.started})`,
+    `${summaryLine(summarize(report.results))} (started ${report.started})`,
     ``,
-    `| app | ${images.join(" | ")} |`,
+    `| check | ${images.join(" | ")} |`,
     `|---|${images.map(() => "---").join("|")}|`,
     ...names.map((n) => `| ${n} | ${images.map((i) => cell(n, i)).join(" | ")} |`),
   ];
   const failures = report.results.filter((r) => r.outcome === "fail");
-  if (failures.length) {
-    lines.push("", "## Failures");
-    for (const f of failures) {
-      lines.push("", `### ${f.name} on ${f.image}`, "", `- expected: ${f.expected ?? ""}`, `- got: ${f.got ?? ""}`);
-      if (f.logTail) lines.push("", "```", f.logTail, "```");
-    }
+  if (failures.length) lines.push("", "## Failures");
+  for (const f of failures) {
+    lines.push("", `### ${f.name} on ${f.image}`, "", `- expected: ${f.expected ?? ""}`, `- got: ${f.got ?? ""}`);
+    if (f.logTail) lines.push("", "```", f.logTail, "```");
   }
+  const list = (title: string, rs: CheckResult[], text: (r: CheckResult) => string | undefined) => {
+    if (rs.length) lines.push("", `## ${title}`, "", ...rs.map((r) => `- ${r.name} on ${r.image}: ${text(r) ?? ""}`));
+  };
+  list(
+    "Not run",
+    report.results.filter((r) => r.outcome === "not-run"),
+    (r) => r.reason,
+  );
+  list(
+    "Not applicable",
+    report.results.filter((r) => r.outcome === "not-applicable"),
+    (r) => r.reason,
+  );
+  list(
+    "Observed",
+    report.results.filter((r) => r.observed),
+    (r) => r.observed,
+  );
   return lines.join("\n") + "\n";
 }
 

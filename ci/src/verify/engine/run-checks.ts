@@ -1,13 +1,15 @@
 /**
  * Runs the planned checks of one image: the image build first, then the image checks at once
  * and the sample apps a few at a time. Never throws for a failed check: a check that throws is
- * a failure ("the check runs"); a check that does not apply is reported as skipped with its
- * reason; when the image does not build, every other check is listed as not run.
+ * a failure ("the check runs"); a check that does not apply (decided by the plan) is reported
+ * as not-applicable with its reason; when the image does not build, every check that applies
+ * is reported as not-run, saying so. No check is skipped at run time.
  */
 import { errorLine, errorTail } from "../error-text.js";
 import type { Planned } from "../plan.js";
 import { mapPool } from "../pool.js";
-import { notApplicable, type CheckResult, type Verdict } from "../results.js";
+import { planLine, resultLine } from "../progress.js";
+import type { CheckResult, Outcome, Verdict } from "../results.js";
 import { imageLabel, type AnyCheck, type ImageUnderTest } from "./check-entry.js";
 import { IMAGE_BUILD } from "./checks.js";
 
@@ -20,13 +22,20 @@ export function runCheck(u: ImageUnderTest, entry: AnyCheck): Promise<CheckResul
 }
 
 export async function runImageChecks(u: ImageUnderTest, imageChecks: Planned<AnyCheck>[], appChecks: Planned<AnyCheck>[]): Promise<CheckResult[]> {
-  console.error(`[${imageLabel(u)}] building the image, then ${appChecks.filter((c) => !c.notApplicable).length} app checks`);
+  console.error(planLine(imageLabel(u), 1 + imageChecks.length + appChecks.length));
   const build = await runCheck(u, IMAGE_BUILD);
-  const skipped = (name: string, reason: string): CheckResult => ({ name, image: imageLabel(u), outcome: "skip", seconds: 0, reason });
+  const unrun = (name: string, outcome: Outcome, reason: string): CheckResult => {
+    const r: CheckResult = { name, image: imageLabel(u), outcome, seconds: 0, reason };
+    console.error(resultLine(r));
+    return r;
+  };
+  const notApplicable = (c: Planned<AnyCheck>) => unrun(c.entry.name, "not-applicable", c.notApplicable!);
   const all = [...imageChecks, ...appChecks];
-  const reason = (c: Planned<AnyCheck>) => (c.notApplicable === undefined ? undefined : notApplicable(c.notApplicable));
-  if (build.outcome === "fail") return [build, ...all.map((c) => skipped(c.entry.name, reason(c) ?? "the image did not build"))];
-  const run = (c: Planned<AnyCheck>) => (c.notApplicable === undefined ? runCheck(u, c.entry) : Promise.resolve(skipped(c.entry.name, reason(c)!)));
+  if (build.outcome === "fail") {
+    const notRun = (c: Planned<AnyCheck>) => unrun(c.entry.name, "not-run", `the image did not build (${IMAGE_BUILD.name} failed)`);
+    return [build, ...all.map((c) => (c.notApplicable === undefined ? notRun(c) : notApplicable(c)))];
+  }
+  const run = (c: Planned<AnyCheck>) => (c.notApplicable === undefined ? runCheck(u, c.entry) : Promise.resolve(notApplicable(c)));
   const imageResults = await Promise.all(imageChecks.map(run));
   const appResults = await mapPool(appChecks, APP_CONCURRENCY, run);
   return [build, ...imageResults, ...appResults];
@@ -42,8 +51,6 @@ export async function timed(u: ImageUnderTest, name: string, fn: () => Promise<V
     v = { outcome: "fail", expected: "the check runs", got: errorLine(e), logTail: errorTail(e) };
   }
   const r: CheckResult = { name, image: imageLabel(u), seconds: (performance.now() - started) / 1000, ...v };
-  console.error(
-    `[${r.image}] ${r.outcome.padEnd(4)} ${name} (${r.seconds.toFixed(1)} s)${r.got ? `: ${r.got.slice(0, 160)}` : r.reason ? `: ${r.reason}` : ""}`,
-  );
+  console.error(resultLine(r));
   return r;
 }

@@ -1,0 +1,73 @@
+// Fault injection: the registry goes away in the middle of a push. The publish fails in one
+// line and tags nothing (a registry writes a tag only once the whole image is there); once the
+// registry is back, the next publish succeeds and the pulled image runs.
+import test from "ava";
+import { execFileSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { targetImageName } from "../../ci/src/spec/image.js";
+import { selectOne } from "../../ci/src/spec/select.js";
+import { daggerCall, explainCall, HOST_CA } from "../helpers/dagger-call.js";
+import { bringUpEngine, engineProblem } from "../helpers/engine-ready.js";
+import { project } from "../helpers/project.js";
+import { startTestRegistry } from "../helpers/test-registry.js";
+
+const VERSION = "3.11-minimal";
+const DISTRO = "debian12";
+
+test.before("a Dagger engine answers", bringUpEngine);
+
+test.serial(`the registry killed while ${VERSION} is pushed: one line, nothing tagged; the next publish succeeds and the image runs`, async (t) => {
+  if (engineProblem()) return t.fail(engineProblem());
+  const { spec } = await project();
+  const name = targetImageName(selectOne(spec, VERSION, DISTRO));
+  const registry = await startTestRegistry(5002);
+  const repo = `${registry.address}/s2i-fault`;
+  const uploads = join(registry.storage, "docker/registry/v2/repositories/s2i-fault", name, "_uploads");
+  const words = ["publish", "--version", VERSION, "--distro", DISTRO, "--repository", repo, "--extra-ca", HOST_CA, "--smoke"];
+  try {
+    // The first blob upload under way is the middle of the push: the registry dies there.
+    let killed = false;
+    const watch = setInterval(() => {
+      if (!killed && existsSync(uploads)) {
+        killed = true;
+        registry.kill();
+      }
+    }, 50);
+    const red = await daggerCall(words, "registry killed").finally(() => clearInterval(watch));
+    t.true(killed, `the registry was killed during the push: ${explainCall(red)}`);
+    t.is(red.code, 1, explainCall(red));
+    const last = red.stderr.trimEnd().split("\n").pop()!;
+    t.regex(
+      last,
+      new RegExp(
+        `^error: push of ${repo.replace(/[./]/g, "\\$&")}/${name}:\\S+ failed: the registry went away during the push \\(.+\\); nothing was tagged by this push$`,
+      ),
+      explainCall(red),
+    );
+    t.log(`red: ${last}`);
+
+    await registry.restart();
+    const tags = await fetch(`http://${registry.address}/v2/s2i-fault/${name}/tags/list`);
+    const listed = tags.ok ? (((await tags.json()) as { tags: string[] | null }).tags ?? []) : [];
+    t.deepEqual(listed, [], `no tag after the failed push (tags/list: HTTP ${tags.status})`);
+
+    const green = await daggerCall(words, "registry back");
+    t.is(green.code, 0, explainCall(green));
+    const ref = green.stdout
+      .trim()
+      .split("\n")
+      .find((l) => l.startsWith(`${repo}/`))!;
+    const byDigest = `${repo}/${name}@${ref.split("@")[1]}`;
+    execFileSync("podman", ["pull", "-q", "--tls-verify=false", byDigest], { stdio: "ignore" });
+    try {
+      const version = execFileSync("podman", ["run", "--rm", byDigest, "python", "--version"], { encoding: "utf8" }).trim();
+      t.regex(version, /^Python 3\.11\.\d+$/);
+      t.log(`green: ${byDigest} runs: ${version}`);
+    } finally {
+      execFileSync("podman", ["rmi", "-f", byDigest], { stdio: "ignore" });
+    }
+  } finally {
+    await registry.stop();
+  }
+});
