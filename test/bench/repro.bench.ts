@@ -2,6 +2,7 @@
 // (a different `ARG S2I_REPRO_NONCE=...` right after FROM makes every step after the base pull
 // run again; an ARG reaches no image config), both pushed to the local registry, then compared:
 //   npm run bench:repro [-- --version 3.11-minimal,3.13-minimal] [--extra-ca FILE | none] [--no-epoch]
+//   npm run bench:repro -- --compare REF_A,REF_B     (only the comparison, of two pushed images)
 // SOURCE_DATE_EPOCH is the time of the checkout's HEAD commit (git log -1 --format=%ct) unless
 // --no-epoch. For each image it prints both digests, what differs in the image configs
 // (key paths), which layers differ, and inside each differing layer the paths that differ and
@@ -22,7 +23,13 @@ import { diffEntries, tarEntries } from "./tar-entries.js";
 
 const REGISTRY = process.env.S2I_REGISTRY_ADDR ?? "127.0.0.1:5000";
 const { values: args } = parseArgs({
-  options: { version: { type: "string" }, distro: { type: "string" }, "extra-ca": { type: "string" }, "no-epoch": { type: "boolean" } },
+  options: {
+    version: { type: "string" },
+    distro: { type: "string" },
+    "extra-ca": { type: "string" },
+    "no-epoch": { type: "boolean" },
+    compare: { type: "string" },
+  },
   strict: true,
 });
 
@@ -76,6 +83,7 @@ async function compare(refA: string, refB: string): Promise<void> {
 }
 
 async function main(): Promise<void> {
+  if (args.compare) return compare(...(args.compare.split(",") as [string, string]));
   const { spec, renderer } = await project();
   const versions = (args.version ?? "3.11-minimal,3.13-minimal").split(",");
   const targets = versions.flatMap((v) => selectTargets(spec, { version: v, distro: args.distro })).filter((t) => t.distro.family === "deb");
@@ -92,7 +100,10 @@ async function main(): Promise<void> {
       for (const run of ["a", "b"]) {
         const nonce = `${Date.now()}-${Math.random().toString(36).slice(2, 8)}`;
         const t0 = performance.now();
-        const image = buildImage(withLineAfterFrom(renderer, `ARG S2I_REPRO_NONCE=${nonce}`), t, { extraCa, sourceDateEpoch: epoch });
+        // The nonce ARG ends up in the environment, as dockerBuild keeps ARGs there: drop it as buildImage drops ours.
+        const image = buildImage(withLineAfterFrom(renderer, `ARG S2I_REPRO_NONCE=${nonce}`), t, { extraCa, sourceDateEpoch: epoch }).withoutEnvVariable(
+          "S2I_REPRO_NONCE",
+        );
         refs.push(await image.publish(`${REGISTRY}/s2i-repro/${targetImageName(t)}:${run}`));
         console.log(`  build ${run}: cold, ${((performance.now() - t0) / 1000).toFixed(0)} s, ${refs.at(-1)}`);
       }

@@ -18,7 +18,7 @@ export interface Manifest {
 
 /** `127.0.0.1:5000/ns/name@sha256:...` (or `:tag`) as registry, repository and reference. */
 export function splitRef(ref: string): { registry: string; repo: string; reference: string } {
-  const m = /^([^/]+)\/(.+?)(?:@(sha256:[0-9a-f]{64})|:([^:/@]+))$/.exec(ref);
+  const m = /^([^/]+)\/(.+?)(?::[^:/@]+)?(?:@(sha256:[0-9a-f]{64})|:([^:/@]+))$/.exec(ref);
   if (!m) throw new Error(`not an image reference: ${ref}`);
   return { registry: m[1], repo: m[2], reference: m[3] ?? m[4] };
 }
