@@ -8,7 +8,7 @@ import { buildRecordInputs, validateSourceArgs } from "../ci/src/publish/build-r
 import { COSIGN, goBuildScript, SYFT } from "../ci/src/publish/go-tools.js";
 import { provenancePredicate, sha256, SLSA_PROVENANCE_V1 } from "../ci/src/publish/provenance.js";
 import { judgePublished } from "../ci/src/publish/published-judges.js";
-import { registryPreamble, tunnelLine, validateRef, validateTunnelHost } from "../ci/src/publish/registry-host.js";
+import { attachBlocked, registryPreamble, tunnelLine, validateRef, validateTunnelHost } from "../ci/src/publish/registry-host.js";
 import { sbomPackages, sbomPythonVersion, upstreamVersion } from "../ci/src/publish/sbom-read.js";
 
 const D1 = `sha256:${"1".repeat(64)}`;
@@ -187,4 +187,11 @@ test("verification: the lines for a good image; an SBOM with another Python, or 
   });
   t.throws(() => judgePublished({ ...args, digest: D2, sboms: [] }), { message: /the provenance attestation is about sha256:1+, not sha256:2+/ });
   t.throws(() => judgePublished({ ...args, provenance: [], sboms: [] }), { message: /no provenance attestation signed by this key/ });
+});
+
+test("a loopback registry without --registry-service: signing is refused up front, unsigned publish says the attestations were not attached", (t) => {
+  t.throws(() => attachBlocked("127.0.0.1:5000", false, true), { message: /^--sign-key: 127\.0\.0\.1:5000 is on this machine's loopback, .* --registry-service tcp:\/\/127\.0\.0\.1:5000$/ });
+  t.regex(attachBlocked("127.0.0.1:5000", false, false)!, /^SBOMs and provenance NOT attached: /);
+  t.is(attachBlocked("127.0.0.1:5000", true, true), undefined);
+  t.is(attachBlocked("quay.io", false, true), undefined);
 });

@@ -18,7 +18,7 @@ import { sbomOf } from "./publish/engine/sbom.js";
 import { resolveBases } from "./publish/engine/base-digests.js";
 import { verifyPublished } from "./publish/engine/published-image.js";
 import { rebuildCheck } from "./publish/engine/rebuild-check.js";
-import { registryHost, validateRef, validateTunnelHost } from "./publish/registry-host.js";
+import { attachBlocked, registryHost, validateRef, validateTunnelHost } from "./publish/registry-host.js";
 import { attachSupplyChain, withSourceAnnotations } from "./publish/engine/supply-chain.js";
 import { fromImages } from "./publish/base-images.js";
 import { buildRecordInputs, renderedDockerfile, validateSourceArgs } from "./publish/build-record.js";
@@ -314,6 +314,8 @@ export class S2iPython {
     validatePublishArgs(args);
     validatePlatforms(platforms);
     validateSourceArgs({ sourceRepository, sourceDateEpoch });
+    if (registryService) validateTunnelHost(registryHost(repository));
+    const blocked = attachBlocked(registryHost(repository), Boolean(registryService), Boolean(signKey));
     const started = new Date();
     const project = await moduleProject(this.source);
     const target = selectOne(project.spec, version, distro);
@@ -337,6 +339,7 @@ export class S2iPython {
     const annotated = images.map((image) => withSourceAnnotations(image, record));
     const pushTags = tags.length ? tags : defaultTags(target, pythonVersion, gitSha);
     const refs = await publishTags(annotated, target, args, pushTags);
+    if (blocked) return [...refs, blocked].join("\n");
     const repo = refs[0].replace(/:[^:/]+@sha256:.*$/, "");
     const attached = await attachSupplyChain(annotated, repo, refs[0].split("@")[1], record, {
       signKey,

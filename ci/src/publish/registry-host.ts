@@ -17,7 +17,7 @@ export function tunnelPort(host: string): number {
  * localhost): the tool containers put it back at that address. Any other host is reached by name.
  */
 export function validateTunnelHost(host: string): void {
-  if (!/^(127\.\d+\.\d+\.\d+|localhost)(:\d+)?$/.test(host))
+  if (!isLoopback(host))
     throw new UsageError(`--registry-service is for a registry on this machine's loopback (127.0.0.1:PORT, localhost:PORT); ${host} is reached by its name`);
 }
 
@@ -53,4 +53,19 @@ export function registryPreamble(a: { host: string; username?: string; tunnel: b
 export function validateRef(ref: string): void {
   if (!/^[A-Za-z0-9.-]+(:\d+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)+(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}|@sha256:[0-9a-f]{64})$/.test(ref))
     throw new UsageError(`--ref "${ref}" is not an image reference such as quay.io/myorg/python-312-minimal-c9s@sha256:<64 hex digits> (or :TAG)`);
+}
+
+/** Whether a registry host is on the caller's loopback (the pipeline's containers cannot reach it by that address). */
+export const isLoopback = (host: string) => /^(127\.\d+\.\d+\.\d+|localhost)(:\d+)?$/.test(host);
+
+/**
+ * Why publish cannot attach the SBOMs and provenance beside the image, or undefined when it
+ * can: a registry on the caller's loopback is reached only through --registry-service. Asked
+ * to sign, that is a usage error before anything is built; unsigned, publish pushes and says so.
+ */
+export function attachBlocked(host: string, tunnel: boolean, sign: boolean): string | undefined {
+  if (tunnel || !isLoopback(host)) return undefined;
+  const why = `${host} is on this machine's loopback, which the pipeline's containers reach only through --registry-service tcp://${host.includes(":") ? host : `${host}:443`}`;
+  if (sign) throw new UsageError(`--sign-key: ${why}`);
+  return `SBOMs and provenance NOT attached: ${why}`;
 }

@@ -9,16 +9,15 @@ function withCa(c: Container, extraCa?: Secret): Container {
   return extraCa ? c.withMountedSecret(CA_PATH, extraCa).withEnvVariable("SSL_CERT_FILE", CA_PATH) : c;
 }
 
+/** Debian trixie with packages of its own installed; `after` runs in the same step. */
+function trixieWith(pkgs: string, after = ""): Container {
+  const install = `apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends ${pkgs} >/dev/null${after}`;
+  return dag.container().from(TOOLS_BASE).withExec(["sh", "-c", install]);
+}
+
 /** Debian trixie with its Go (1.24), which fetches GO_TOOLCHAIN from the Go proxy; module and build caches shared. */
 function goBuilder(extraCa?: Secret): Container {
-  const c = dag
-    .container()
-    .from(TOOLS_BASE)
-    .withExec([
-      "sh",
-      "-c",
-      "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends golang-go ca-certificates >/dev/null",
-    ])
+  const c = trixieWith("golang-go ca-certificates")
     .withMountedCache("/root/go/pkg/mod", dag.cacheVolume("s2i-go-mod"))
     .withMountedCache("/root/.cache/go-build", dag.cacheVolume("s2i-go-build"))
     .withEnvVariable("GOTOOLCHAIN", GO_TOOLCHAIN)
@@ -28,7 +27,7 @@ function goBuilder(extraCa?: Secret): Container {
 }
 
 /** The binaries of one tool, built from its pinned module (cached by the engine: the same inputs never build twice). */
-function built(t: GoTool, extraCa?: Secret) {
+export function built(t: GoTool, extraCa?: Secret) {
   return goBuilder(extraCa)
     .withExec(["sh", "-c", goBuildScript(t)])
     .directory("/out");
@@ -39,14 +38,7 @@ function built(t: GoTool, extraCa?: Secret) {
  * PATH (and socat, which puts a registry reached through a tunnel back at its own address).
  */
 export function toolsContainer(extraCa?: Secret): Container {
-  const c = dag
-    .container()
-    .from(TOOLS_BASE)
-    .withExec([
-      "sh",
-      "-c",
-      "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends ca-certificates socat >/dev/null && rm -rf /var/lib/apt/lists/*",
-    ])
+  const c = trixieWith("ca-certificates socat", " && rm -rf /var/lib/apt/lists/*")
     .withDirectory("/usr/local/bin", built(SYFT, extraCa))
     .withDirectory("/usr/local/bin", built(COSIGN, extraCa));
   return withCa(c, extraCa);
