@@ -190,7 +190,9 @@ test("verification: the lines for a good image; an SBOM with another Python, or 
 });
 
 test("a loopback registry without --registry-service: signing is refused up front, unsigned publish says the attestations were not attached", (t) => {
-  t.throws(() => attachBlocked("127.0.0.1:5000", false, true), { message: /^--sign-key: 127\.0\.0\.1:5000 is on this machine's loopback, .* --registry-service tcp:\/\/127\.0\.0\.1:5000$/ });
+  t.throws(() => attachBlocked("127.0.0.1:5000", false, true), {
+    message: /^--sign-key: 127\.0\.0\.1:5000 is on this machine's loopback, .* --registry-service tcp:\/\/127\.0\.0\.1:5000$/,
+  });
   t.regex(attachBlocked("127.0.0.1:5000", false, false)!, /^SBOMs and provenance NOT attached: /);
   t.is(attachBlocked("127.0.0.1:5000", true, true), undefined);
   t.is(attachBlocked("quay.io", false, true), undefined);

@@ -1,9 +1,0 @@
-import { readFileSync } from "node:fs";
-import { connection, dag } from "@dagger.io/dagger";
-import { built } from "/work/wt17/ci/src/publish/engine/tools-container.ts";
-import { SYFT } from "/work/wt17/ci/src/publish/go-tools.ts";
-await connection(async () => {
-  const ca = dag.setSecret("extra-ca", readFileSync("/etc/ssl/certs/ca-certificates.crt", "utf8"));
-  const t0 = Date.now();
-  console.log(await built(SYFT, ca).entries(), (Date.now() - t0) / 1000);
-});
