@@ -14,10 +14,10 @@
  * Exit codes: the table in ci/src/errors.ts.
  */
 import { spawnSync } from "node:child_process";
-import { accessSync, constants, existsSync } from "node:fs";
+import { accessSync, constants, existsSync, readFileSync } from "node:fs";
 import { delimiter, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { EXIT, exitCodeOf, isReported, UsageError } from "../ci/src/errors.js";
+import { EngineLostError, EXIT, exitCodeOf, isReported, UsageError } from "../ci/src/errors.js";
 import { ensureEngine } from "./call/engine.js";
 import { engineMessage, loadModule } from "./call/module.js";
 import { parseCall } from "./call/parse.js";
@@ -92,12 +92,17 @@ async function main(words: string[]): Promise<number> {
       } catch (e) {
         const lost = lostEngineCause(e);
         if (lost) throw engineLost(lost, progress.howFar(), []);
-        throw new FunctionError(engineMessage(e));
+        const message = engineMessage(e);
+        // The module's own line for a run an engine fault cut short (ci/src/verify/faults.ts).
+        if (message.startsWith("the Dagger engine failed")) throw new EngineLostError(message);
+        throw new FunctionError(message);
       }
     },
     { LogOutput: progress },
   );
   if (out) console.log(out.replace(/\n$/, ""));
+  const incomplete = exportedIncomplete(words);
+  if (incomplete) throw new EngineLostError(incomplete);
   return EXIT.ok;
 }
 
@@ -109,6 +114,15 @@ function moduleFlag(words: string[]): { mod: string; rest: string[] } {
   if (!path) throw new UsageError(`${words[0]} needs the path of a folder with a dagger.json`);
   if (!existsSync(join(resolve(path), "dagger.json"))) throw new UsageError(`${words[0]} ${path}: no dagger.json there`);
   return { mod: resolve(path), rest: words.slice(m[1] === undefined ? 2 : 1) };
+}
+
+/** A report exported by this call (`export --path P` with P/results.json) that an engine fault left incomplete: why. */
+function exportedIncomplete(words: string[]): string | undefined {
+  const i = words.lastIndexOf("export");
+  const path = i >= 0 ? (words[i + 1] === "--path" ? words[i + 2] : /^--path=(.*)$/.exec(words[i + 1] ?? "")?.[1]) : undefined;
+  const json = path && join(resolve(path), "results.json");
+  if (!json || !existsSync(json)) return undefined;
+  return (JSON.parse(readFileSync(json, "utf8")) as { incomplete?: string }).incomplete;
 }
 
 /** A function of the module failed: the engine's message is the whole story. */

@@ -33,6 +33,7 @@ import type { Target } from "./spec/types.js";
 import { targetImageName } from "./spec/image.js";
 import { moduleProject, type ModuleProject } from "./spec/engine/module-project.js";
 import { assertPassed, type CheckResult } from "./verify/results.js";
+import { runReport } from "./verify/faults.js";
 import { judgeReportDirectory, reportDirectory } from "./verify/engine/report-directory.js";
 import { testDockerfiles } from "./verify/engine/test-dockerfiles.js";
 import { planTargets, testOptions, testTargets } from "./verify/engine/test-targets.js";
@@ -329,6 +330,7 @@ export class S2iPython {
     for (const platform of variants) {
       const opts = await testOptions({ smoke, extraCa, subscription, aptMirror, platform, sourceDateEpoch });
       const checked = await testTargets(project, [target], opts, 1);
+      runReport("", checked, true);
       assertPassed(checked);
       results.push(...checked);
       build = opts.build;
@@ -428,7 +430,8 @@ export class S2iPython {
     planTargets(project, targets, { smoke: args.smoke, apps: args.apps, build: args });
     const started = new Date().toISOString();
     const results = await testTargets(project, targets, await testOptions(args), concurrency);
+    const report = runReport(started, results, failOnError);
     if (failOnError) assertPassed(results);
-    return reportDirectory({ started, results });
+    return reportDirectory(report);
   }
 }

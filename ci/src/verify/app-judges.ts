@@ -7,6 +7,7 @@ import type { SampleApp } from "../spec/sample-apps.js";
 import type { ProbeOutcome, ProbeResponse } from "./probe-script.js";
 import { PASS, type Verdict } from "./results.js";
 import type { StopOutcome } from "./stop-harness.js";
+import { unreachableIndex } from "./network.js";
 import { clip, tail } from "./text.js";
 
 /** What running one sample app showed, phase by phase; the first phase that failed is the last one observed. */
@@ -16,7 +17,7 @@ export interface AppObservation {
   /** The caller's Dockerfile has no FROM (test-dockerfiles). */
   noFrom?: boolean;
   /** The application image did not build: the error's first line and its text. */
-  buildError?: { line: string; text: string };
+  buildError?: { line: string; text: string; retried?: boolean };
   /** What of the extra CA bundle the application image kept, if anything. */
   caLeft?: string;
   /** Each run variant's probe. */
@@ -81,7 +82,15 @@ export function judgeApp(app: SampleApp, o: AppObservation): Verdict {
     return why ? { outcome: "fail", expected: `assemble exits ${want.exitCode} with ${JSON.stringify(want.message)}`, got: why, logTail: tail(output) } : PASS;
   }
   if (o.noFrom) return { outcome: "fail", expected: "a Dockerfile with a FROM", got: "no FROM in the context's Dockerfile" };
-  if (o.buildError) return { outcome: "fail", expected: "the application builds", got: o.buildError.line, logTail: tail(o.buildError.text) };
+  if (o.buildError) {
+    const got = unreachableIndex(o.buildError.text) ?? o.buildError.line;
+    return {
+      outcome: "fail",
+      expected: "the application builds",
+      got: o.buildError.retried ? `${got} (after one retry)` : got,
+      logTail: tail(o.buildError.text),
+    };
+  }
   if (o.caLeft) return { outcome: "fail", expected: "nothing of the extra CA bundle in the application image", got: o.caLeft };
   const failures = probeFailures(app, o.probes ?? []);
   if (failures.length) {

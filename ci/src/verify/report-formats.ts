@@ -60,6 +60,7 @@ export function toMarkdown(report: Report): string {
     `# Checks`,
     ``,
     `${summaryLine(summarize(report.results))} (started ${report.started})`,
+    ...(report.incomplete ? [``, `**INCOMPLETE**: ${report.incomplete}`] : []),
     ``,
     `| check | ${images.join(" | ")} |`,
     `|---|${images.map(() => "---").join("|")}|`,

@@ -38,6 +38,8 @@ export type Verdict = Pick<CheckResult, "expected" | "got" | "logTail" | "observ
 export interface Report {
   started: string;
   results: CheckResult[];
+  /** Set when the engine failed during the run: why. Such a report never passes. */
+  incomplete?: string;
 }
 
 export const PASS: Verdict = { outcome: "pass" };
@@ -105,6 +107,7 @@ export function parseReportJson(json: string): Report {
 /** The verdict on an exported report's results.json text: the same as a failing test run's. */
 export function judgeReportJson(json: string): string {
   const report = parseReportJson(json);
+  if (report.incomplete) throw new ChecksFailedError(`the report is incomplete: ${report.incomplete}`);
   assertPassed(report.results);
   return `all checks passed: ${summaryLine(summarize(report.results))}`;
 }

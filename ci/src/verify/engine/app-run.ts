@@ -16,6 +16,7 @@ import { PYPI_HOST, PYPI_INDEX_URL, usesPypiIndex } from "../pypi-wheel.js";
 import { appEnvironment, s2iBuildSteps, SCRIPTS } from "../s2i-steps.js";
 import { stopVariants } from "../stop-harness.js";
 import { imageLabel, type ImageUnderTest } from "./check-entry.js";
+import { retryOnce } from "./retry.js";
 import { interpretDockerfile } from "./dockerfile-replay.js";
 import { observeExtraCa } from "./extra-ca-probe.js";
 import { probeApp, runLogTail, variantContainer } from "./probe.js";
@@ -58,7 +59,8 @@ async function observeBuiltApp(u: ImageUnderTest, app: SampleApp, build: AppBuil
   try {
     await build.container.sync();
   } catch (e) {
-    return { buildError: { line: errorLine(e), text: errorText(e) } };
+    const retried = await retryOnce(u, `the build of ${app.name}`, e, () => build.container.sync());
+    if (retried) return { buildError: { line: errorLine(retried.error), text: errorText(retried.error), retried: retried.tried } };
   }
   if (u.extraCa) {
     const caLeft = extraCaLeft(await observeExtraCa(build.container, u.extraCa));

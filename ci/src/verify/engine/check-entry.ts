@@ -24,6 +24,8 @@ export interface ImageUnderTest {
   runId: string;
   /** The platform asked for, if any (the report names it). */
   platform?: string;
+  /** Shared by the checks of a run: the first engine fault, after which no check starts. */
+  fault?: { reason?: string };
 }
 
 export interface CheckEntry<Observed> extends Applicable {

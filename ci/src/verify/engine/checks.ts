@@ -12,6 +12,7 @@ import { ReturnType, type Container, type Directory, type File } from "@dagger.i
 import type { SampleApp } from "../../spec/sample-apps.js";
 import type { Verdict } from "../results.js";
 import { judgeApp, type AppObservation } from "../app-judges.js";
+import { retryOnce } from "./retry.js";
 import { failureOutput, errorLine, errorText } from "../error-text.js";
 import {
   judgeImageBuild,
@@ -82,7 +83,10 @@ export const IMAGE_BUILD: CheckEntry<BuildObservation> = {
     try {
       await u.image.sync();
       return { built: true };
-    } catch (e) {
+    } catch (first) {
+      const failed = await retryOnce(u, "the image build", first, () => u.image.sync());
+      if (!failed) return { built: true };
+      const e = failed.error;
       return { built: false, output: failureOutput(e), line: errorLine(e), text: errorText(e) };
     }
   },

@@ -8,6 +8,7 @@
 import { errorLine, errorTail } from "../error-text.js";
 import type { Planned } from "../plan.js";
 import { mapPool } from "../pool.js";
+import { engineFaultOf, FAULT_PREFIX } from "../faults.js";
 import { planLine, resultLine } from "../progress.js";
 import type { CheckResult, Outcome, Verdict } from "../results.js";
 import { imageLabel, type AnyCheck, type ImageUnderTest } from "./check-entry.js";
@@ -44,11 +45,19 @@ export async function runImageChecks(u: ImageUnderTest, imageChecks: Planned<Any
 /** Runs fn as the check `name` of the image: a throw is a failure, the time is kept, a progress line is printed on stderr. */
 export async function timed(u: ImageUnderTest, name: string, fn: () => Promise<Verdict>): Promise<CheckResult> {
   const started = performance.now();
-  let v: Verdict;
-  try {
-    v = await fn();
-  } catch (e) {
-    v = { outcome: "fail", expected: "the check runs", got: errorLine(e), logTail: errorTail(e) };
+  let v: Verdict | Pick<CheckResult, "outcome" | "reason">;
+  if (u.fault?.reason) {
+    v = { outcome: "not-run", reason: `not started after an engine fault (${u.fault.reason})` };
+  } else {
+    try {
+      v = await fn();
+    } catch (e) {
+      const fault = engineFaultOf(e);
+      if (fault && u.fault) u.fault.reason ??= fault;
+      v = fault
+        ? { outcome: "not-run", reason: `${FAULT_PREFIX}${fault}` }
+        : { outcome: "fail", expected: "the check runs", got: errorLine(e), logTail: errorTail(e) };
+    }
   }
   const r: CheckResult = { name, image: imageLabel(u), seconds: (performance.now() - started) / 1000, ...v };
   console.error(resultLine(r));

@@ -67,7 +67,7 @@ export function planTargets(
 }
 
 /** Builds one target (and its full sibling when a Dockerfile flow needs it) and runs its checks. */
-function testTarget(project: ModuleProject, t: Target, plan: TargetPlan, opts: TestOptions, runId: string): Promise<CheckResult[]> {
+function testTarget(project: ModuleProject, t: Target, plan: TargetPlan, opts: TestOptions, runId: string, fault: { reason?: string }): Promise<CheckResult[]> {
   const sibling = fullSiblingOf(project.spec, t);
   const u = {
     project,
@@ -78,6 +78,7 @@ function testTarget(project: ModuleProject, t: Target, plan: TargetPlan, opts: T
     extraCa: opts.extraCa,
     runId,
     platform: opts.build.platform,
+    fault,
   };
   return runImageChecks(u, plan.imageChecks, plan.appChecks);
 }
@@ -87,6 +88,8 @@ export async function testTargets(project: ModuleProject, targets: Target[], opt
   const plans = planTargets(project, targets, opts);
   // Changes every run, so probe steps are never answered from the cache.
   const runId = newRunId();
-  const perTarget = await mapPool(targets, concurrency, (t) => testTarget(project, t, plans.get(t)!, opts, runId));
+  // One fault ends the whole run: no target starts a check after it.
+  const fault: { reason?: string } = {};
+  const perTarget = await mapPool(targets, concurrency, (t) => testTarget(project, t, plans.get(t)!, opts, runId, fault));
   return perTarget.flat();
 }
