@@ -54,7 +54,8 @@ export function goBuildScript(t: GoTool): string {
     .join("\n");
   return [
     "set -eu",
-    'work=$(mktemp -d) && cd "$work" && go mod init scratch >/dev/null 2>&1',
+    // A fixed folder, so that Go's build cache (a cache volume) serves a second build of the same version.
+    `rm -rf /build/${t.name} && mkdir -p /build/${t.name} && cd /build/${t.name} && go mod init scratch >/dev/null 2>&1`,
     `dir=$(go mod download -json ${t.module}@${t.version} | sed -n 's/^[[:space:]]*"Dir": "\\(.*\\)",$/\\1/p')`,
     `[ -d "$dir" ] || { echo "go mod download gave no folder for ${t.module}@${t.version}" >&2; exit 1; }`,
     'cp -r "$dir" src && chmod -R u+w src && rm -rf src/vendor && cd src',
