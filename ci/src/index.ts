@@ -343,14 +343,20 @@ export class S2iPython {
     const refs = await publishTags(annotated, target, args, pushTags);
     if (blocked) return [...refs, blocked].join("\n");
     const repo = refs[0].replace(/:[^:/]+@sha256:.*$/, "");
-    const attached = await attachSupplyChain(annotated, repo, refs[0].split("@")[1], record, {
-      signKey,
-      signKeyPassword,
-      registryService,
-      username,
-      password,
-      extraCa: build.extraCa,
-    });
+    const attached = await attachSupplyChain(
+      annotated,
+      repo,
+      refs[0].split("@")[1],
+      { ...record, finished: new Date() },
+      {
+        signKey,
+        signKeyPassword,
+        registryService,
+        username,
+        password,
+        extraCa: build.extraCa,
+      },
+    );
     return [...refs, attached].join("\n");
   }
 

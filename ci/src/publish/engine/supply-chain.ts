@@ -16,6 +16,8 @@ export interface BuildRecord {
   dockerfile: { path: string; content: string };
   bases: Base[];
   started: Date;
+  /** When the push ended (the SBOMs and attestations come after). */
+  finished?: Date;
   results: CheckResult[];
   secrets: string[];
   buildArgs: Record<string, string>;
@@ -75,7 +77,7 @@ export async function attachSupplyChain(images: Container[], repo: string, pushe
     buildArgs: r.buildArgs,
     builder: { id: "urn:s2i-python:dagger-module", version: { dagger: await dag.version() } },
     started: r.started,
-    finished: new Date(),
+    finished: r.finished ?? new Date(),
     reportJson: toJson({ started: r.started.toISOString(), results: r.results }),
   });
   const provenanceTime = seconds(t0);
