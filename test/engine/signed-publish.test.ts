@@ -235,3 +235,42 @@ test.serial("the full image's SBOM does list its compilers (the toolchain check 
   );
   t.true(pkgs.some((p) => TOOLCHAIN.test(p.name)));
 });
+
+test.serial("without --sign-key, publish attaches the SBOMs and provenance unsigned and says so; verify then fails", async (t) => {
+  if (engineProblem()) return t.fail(engineProblem());
+  const repository = `${REGISTRY}/${NS}-unsigned`;
+  const r = await call(
+    [
+      "publish",
+      "--version",
+      "3.11-minimal",
+      "--distro",
+      "debian12",
+      "--repository",
+      repository,
+      "--git-sha",
+      SHA_A,
+      "--extra-ca",
+      HOST_CA,
+      "--smoke",
+      ...TUNNEL,
+    ],
+    "publish unsigned",
+  );
+  t.is(r.code, 0, explainCall(r));
+  t.regex(r.stdout, /^attached provenance and 2 SBOMs \(spdx-json, cyclonedx-json\) for linux\/\w+ UNSIGNED \(no --sign-key given\)$/m);
+  const digest = r.stdout
+    .split("\n")
+    .find((l) => l.startsWith(`${repository}/${NAME}:`))!
+    .split("@")[1];
+  const tags = await tagsOf(REGISTRY, `${NS}-unsigned/${NAME}`);
+  t.true(tags.includes(`sha256-${digest.slice(7)}.att`) && !tags.includes(`sha256-${digest.slice(7)}.sig`), tags.join(", "));
+  const att = await manifestOf(`${repository}/${NAME}:sha256-${digest.slice(7)}.att`);
+  const found: Statement[] = [];
+  for (const l of att.manifest.layers) found.push(...statements((await blobOf(REPO, l.digest)).toString("utf8")));
+  t.deepEqual(found.map((s) => s.predicateType).sort(), ["https://cyclonedx.org/bom", "https://slsa.dev/provenance/v1", "https://spdx.dev/Document"]);
+  t.true(found.every((s) => s.subject[0].digest.sha256 === digest.slice(7)));
+  const v = await verify(`${repository}/${NAME}@${digest}`, keys[0].pub);
+  t.is(v.code, 1, explainCall(v));
+  t.regex(lastLine(v), /no valid signature by this key/);
+});
