@@ -267,7 +267,7 @@ test.serial("without --sign-key, publish attaches the SBOMs and provenance unsig
   t.true(tags.includes(`sha256-${digest.slice(7)}.att`) && !tags.includes(`sha256-${digest.slice(7)}.sig`), tags.join(", "));
   const att = await manifestOf(`${repository}/${NAME}:sha256-${digest.slice(7)}.att`);
   const found: Statement[] = [];
-  for (const l of att.manifest.layers) found.push(...statements((await blobOf(REPO, l.digest)).toString("utf8")));
+  for (const l of att.manifest.layers) found.push(...statements((await blobOf(`${repository}/${NAME}`, l.digest)).toString("utf8")));
   t.deepEqual(found.map((s) => s.predicateType).sort(), ["https://cyclonedx.org/bom", "https://slsa.dev/provenance/v1", "https://spdx.dev/Document"]);
   t.true(found.every((s) => s.subject[0].digest.sha256 === digest.slice(7)));
   const v = await verify(`${repository}/${NAME}@${digest}`, keys[0].pub);
