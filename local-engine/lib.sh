@@ -15,6 +15,8 @@ ENGINE_ADDR=${S2I_ENGINE_ADDR:-tcp://127.0.0.1:1234}
 # The engine's container network (bridge and dnsmasq): a second engine on this host needs its own.
 ENGINE_NETWORK=${S2I_ENGINE_NETWORK:-dagger}
 ENGINE_CIDR=${S2I_ENGINE_CIDR:-10.87.0.0/16}
+# How long a replaced engine may take to shut down cleanly (a killed one loses its cache).
+ENGINE_STOP_TIMEOUT=${S2I_ENGINE_STOP_TIMEOUT:-300}
 REGISTRY_ADDR=${S2I_REGISTRY_ADDR:-127.0.0.1:5000}
 
 _engine_script=$(basename "$0" .sh)

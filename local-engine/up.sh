@@ -102,8 +102,11 @@ else
   if [[ -n "$state" ]]; then
     log "replacing engine container (state=$state, image=$current_image)"
     # A clean stop keeps the engine's cache; one killed before it shut down throws it away
-    # at the next start. Shutting down can take tens of seconds.
-    podman stop -t 60 "$ENGINE_CONTAINER" >/dev/null 2>&1 || true
+    # at the next start (minutes of clearing, then a cold cache). Shutting down takes tens of
+    # seconds, more on a loaded machine; a stop already under way (a host shutdown, another
+    # podman stop) is waited for too, not cut short.
+    podman stop -t "$ENGINE_STOP_TIMEOUT" "$ENGINE_CONTAINER" >/dev/null 2>&1 || true
+    timeout "$ENGINE_STOP_TIMEOUT" podman wait --condition=exited "$ENGINE_CONTAINER" >/dev/null 2>&1 || true
     podman rm -f "$ENGINE_CONTAINER" >/dev/null || die "step 5: podman rm $ENGINE_CONTAINER failed"
   fi
   if listening; then

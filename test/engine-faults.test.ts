@@ -60,6 +60,8 @@ test("the stand-in: a broken session is a lost engine, and the progress lines te
     'Post "http://dagger/query": unexpected EOF',
   );
   t.is(lostEngineCause({ response: { status: 200, errors: [{ message: 'unknown version "9.9"' }] } }), undefined, "a function's own error is not a fault");
+  // As the stand-in saw it when the engine was stopped (podman stop) during test.
+  t.is(lostEngineCause({ response: { status: 200, errors: [{ message: "engine is shutting down" }] } }), "engine is shutting down");
   const sink: string[] = [];
   const progress = new ProgressTracker({ write: (c: Buffer | string) => (sink.push(String(c)), true) } as unknown as NodeJS.WritableStream);
   progress.write(

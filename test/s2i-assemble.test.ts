@@ -48,7 +48,7 @@ test("assemble: upgrade with --isolated retry, requirements, setup.py and pyproj
   });
   t.is(r.code, 0, r.stderr);
   t.is(box.calls(), assembleCalls(box, ["pip install -U pip setuptools wheel", "pip install -r requirements.txt", "pip install .", "pip install ."]));
-  t.true(r.stdout.includes("---> Installing dependencies ...\n"));
+  t.true(r.stdout.includes("---> Installing dependencies from requirements.txt with pip\n"));
 
   // A failing upgrade is retried once with --isolated.
   const box2 = sandbox("assemble-retry");

@@ -1,5 +1,5 @@
 // The rendered s2i scripts as text: no Handlebars left, only usage differs between full and
-// minimal, every script parses (sh -n, bash -n, Python's ast), assemble and run share unquote_env.
+// minimal, every script parses (sh -n, bash -n, Python's ast), assemble, run and save-artifacts share unquote_env.
 import test from "ava";
 import fs from "node:fs";
 import path from "node:path";
@@ -39,7 +39,7 @@ for (const [variant, dir] of [
   }
 }
 
-test("assemble and run define the same unquote_env", (t) => {
+test("assemble, run and save-artifacts define the same unquote_env", (t) => {
   const definition = (rel: string) => {
     const text = fs.readFileSync(bin(rel), "utf8");
     const match = /^unquote_env\(\) \{\n[\s\S]*?\n\}\n/m.exec(text);
@@ -47,4 +47,5 @@ test("assemble and run define the same unquote_env", (t) => {
     return match?.[0];
   };
   t.is(definition("s2i/bin/assemble"), definition("s2i/bin/run"));
+  t.is(definition("s2i/bin/save-artifacts"), definition("s2i/bin/run"));
 });

@@ -5,9 +5,14 @@
  */
 import { EngineLostError } from "../../ci/src/errors.js";
 
-/** The connection to the engine broke: dagger-lite answers 502 with the transport's error, or the session itself is gone. */
+/** What the engine answers while it stops (podman stop, a host shutting down). */
+const SHUTTING_DOWN = /engine is shutting down/i;
+
+/** The connection to the engine broke (dagger-lite answers 502 with the transport's error, or the session itself is gone), or the engine is stopping. */
 export function lostEngineCause(e: unknown): string | undefined {
-  const res = (e as { response?: { status?: number; body?: unknown; errors?: unknown } }).response;
+  const res = (e as { response?: { status?: number; body?: unknown; errors?: { message?: string }[] } }).response;
+  const said = res?.errors?.[0]?.message;
+  if (said && SHUTTING_DOWN.test(said)) return said;
   if (res?.status === 502 || res?.status === 503) {
     const body = typeof res.body === "string" ? res.body : JSON.stringify(res.body ?? "");
     return body.replace(/^http do: /, "").trim() || `HTTP ${res.status} from the session`;

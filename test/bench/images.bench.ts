@@ -26,6 +26,7 @@ import { buildImage } from "../../ci/src/build/engine/image-build.js";
 import { selectTargets, targetName } from "../../ci/src/spec/select.js";
 import type { Target } from "../../ci/src/spec/types.js";
 import { ensureEngine } from "../../local-engine/call/engine.js";
+import { firstLine, runBench, timed } from "../helpers/bench.js";
 import { withLineAfterFrom } from "./nonce.js";
 import { project, projectRoot } from "../helpers/project.js";
 
@@ -115,25 +116,6 @@ function debArch(platform: string): string {
   const arch = platform.split("/").slice(1).join("/");
   const names: Record<string, string> = { "arm/v7": "armhf", "arm/v6": "armel", "arm/v5": "armel", "386": "i386", ppc64le: "ppc64el" };
   return names[arch] ?? arch;
-}
-
-async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
-  const t0 = performance.now();
-  const r = await fn();
-  return [r, performance.now() - t0];
-}
-
-/** The first line of an error, without the SDK's wrapping. */
-function firstLine(e: unknown): string {
-  let cur: unknown = e;
-  while (cur instanceof Error && cur.cause instanceof Error) cur = cur.cause;
-  return (
-    (cur instanceof Error ? cur.message : String(cur))
-      .split("\n")
-      .find((l) => l.trim())
-      ?.trim()
-      .slice(0, 240) ?? ""
-  );
 }
 
 interface Result {
@@ -254,9 +236,4 @@ async function main(): Promise<void> {
   });
 }
 
-try {
-  await main();
-} catch (e) {
-  console.error(`images.bench: ${firstLine(e)}`);
-  process.exit(1);
-}
+await runBench("images.bench", main);

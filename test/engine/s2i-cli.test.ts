@@ -12,8 +12,8 @@ import { daggerCall, explainCall, HOST_CA, readReport, resultLine } from "../hel
 import { bringUpEngine, engineProblem } from "../helpers/engine-ready.js";
 import { project, projectRoot } from "../helpers/project.js";
 
-/** A plain requirements app, Django, one set up only by .s2i/environment, a poetry src layout, quoted values, and one that must fail. */
-const APPS = ["standalone", "django", "app-module", "poetry-src-layout", "quoted-environment", "pipenv-and-micropipenv-should-fail"];
+/** A plain requirements app, Django, one set up only by .s2i/environment, a poetry src layout, a uv project, quoted values, and one that must fail. */
+const APPS = ["standalone", "django", "app-module", "poetry-src-layout", "uv-src-layout", "quoted-environment", "pipenv-and-micropipenv-should-fail"];
 
 const { spec } = await project();
 const debian = spec.targets.filter((t) => t.distro.family === "deb");

@@ -15,6 +15,16 @@ const defects: [string, string, (root: string) => Promise<number>][] = [
   ["no en_US.UTF-8 locale in the image", "locale", (root) => replaceInTemplates(root, /localedef\b[^&\n]*/g, "true ")],
   // Debian's dash as /bin/sh, as before the images made it bash: `sh -c run` stays PID 1 and drops SIGTERM.
   ["dash as /bin/sh", "app-home", (root) => replaceInTemplates(root, /^ *if dpkg -S \/usr\/bin\/sh .*\n *ln -sf bash \/usr\/bin\/sh && \\\n/gm, "")],
+  // assemble without its uv.lock branch: pip installs the project from pyproject.toml, unpinned.
+  ["an assemble that ignores uv.lock", "uv-src-layout", (root) => replaceInTemplates(root, /^elif \[\[ -f uv\.lock && .*$/m, "elif false; then")],
+  // uv syncing without --locked quietly locks the stale project again instead of failing.
+  ["uv without --locked", "uv-stale-lock", (root) => replaceInTemplates(root, / --locked\b/g, "")],
+  // An incremental build that gets nothing: the rebuild, offline for uv, cannot install Django.
+  [
+    "a save-artifacts that hands over nothing",
+    "django-incremental",
+    async (root) => (await writeFile(join(root, "templates/s2i/bin/save-artifacts.hbs"), "#!/bin/bash\ntar -cf - --files-from /dev/null\n"), 1),
+  ],
 ];
 
 test.before("a Dagger engine answers", bringUpEngine);

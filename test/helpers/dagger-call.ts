@@ -24,10 +24,14 @@ export const HOST_CA = "/etc/ssl/certs/ca-certificates.crt";
  * prefixed with `label`, so a long run shows what it is doing, and handed to `onLine` (the
  * fault tests act on them).
  */
-export function daggerCall(words: string[], label = words[0], onLine?: (line: string) => void): Promise<CallResult> {
+export function daggerCall(words: string[], label = words[0], onLine?: (line: string) => void, env?: Record<string, string>): Promise<CallResult> {
   const started = performance.now();
   return new Promise((resolve, reject) => {
-    const child = spawn("npm", ["run", "--silent", "dagger", "--", "call", ...words], { cwd: projectRoot, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn("npm", ["run", "--silent", "dagger", "--", "call", ...words], {
+      cwd: projectRoot,
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, ...env },
+    });
     let stdout = "";
     let stderr = "";
     let partial = "";

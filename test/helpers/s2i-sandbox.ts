@@ -14,6 +14,7 @@ import { project } from "./project.js";
 export const scripts = [
   "s2i/bin/assemble",
   "s2i/bin/run",
+  "s2i/bin/save-artifacts",
   "s2i/bin/usage",
   "s2i/bin/init-wrapper",
   "root/opt/app-root/etc/generate_container_user",

@@ -1,4 +1,5 @@
 import { baseImage, expandSpecVars, imageNameLabel, installPackages, targetImageName } from "../spec/image.js";
+import { dockerfilePath, fullSiblingOf } from "../spec/select.js";
 import type { Spec, Target } from "../spec/types.js";
 
 /** The Dockerfile template a target uses: its family, or "rpm-micro" for a minimal image on UBI Micro. */
@@ -64,6 +65,14 @@ export function templateVars(spec: Spec, t: Target) {
     keyDistros: sameKey.map((o) => o.distro),
     keyHasRpm: flavors.has("rpm"),
     keyHasDeb: flavors.has("deb"),
+    /**
+     * Minimal keys: for each distro, the full image of the same Python on it (its publish name
+     * and Dockerfile in the rendered tree), or null where the matrix builds none.
+     */
+    fullImages: sameKey.map((o) => {
+      const full = fullSiblingOf(spec, o);
+      return { distro: o.distro.id, name: full ? targetImageName(full) : null, dockerfile: full ? dockerfilePath(full) : null };
+    }),
   };
 }
 

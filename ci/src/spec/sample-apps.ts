@@ -7,8 +7,8 @@ import { readYaml } from "./yaml.js";
 
 export const APPS_FILE = "specs/sample-apps.yml";
 
-export type AppFlow = "s2i" | "uwsgi-minimal" | "mod-wsgi-multistage";
-export const APP_FLOWS: readonly AppFlow[] = ["s2i", "uwsgi-minimal", "mod-wsgi-multistage"];
+export type AppFlow = "s2i" | "s2i-incremental" | "uwsgi-minimal" | "mod-wsgi-multistage";
+export const APP_FLOWS: readonly AppFlow[] = ["s2i", "s2i-incremental", "uwsgi-minimal", "mod-wsgi-multistage"];
 
 /** One row of the sample-app check table (specs/sample-apps.yml). */
 export interface SampleApp {

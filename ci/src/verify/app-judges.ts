@@ -4,6 +4,7 @@
  * for apps marked stop: true, each stop on SIGTERM. Pure: verify/engine/app-run.ts observes.
  */
 import type { SampleApp } from "../spec/sample-apps.js";
+import { judgeArtifactMembers, judgeRebuildLog } from "./incremental-judges.js";
 import type { ProbeOutcome, ProbeResponse } from "./probe-script.js";
 import { PASS, type Verdict } from "./results.js";
 import type { StopOutcome } from "./stop-harness.js";
@@ -18,6 +19,8 @@ export interface AppObservation {
   noFrom?: boolean;
   /** The application image did not build: the error's first line and its text. */
   buildError?: { line: string; text: string; retried?: boolean };
+  /** The s2i-incremental flow: the members of save-artifacts' archive (tar -tf) and the rebuild's assemble output. */
+  incremental?: { members: string[]; rebuildLog: string };
   /** What of the extra CA bundle the application image kept, if anything. */
   caLeft?: string;
   /** Each run variant's probe. */
@@ -73,6 +76,12 @@ export function stopLines(runs: { variant: string; outcome: StopOutcome }[]): { 
   });
 }
 
+/** Why an s2i-incremental build did not work as the flow says, or undefined. */
+export function judgeIncremental(o: AppObservation["incremental"]): string | undefined {
+  if (!o) return "the incremental build was not observed";
+  return judgeArtifactMembers(o.members) ?? judgeRebuildLog(o.rebuildLog);
+}
+
 /** The verdict on one sample app: the first phase that failed, or a pass. */
 export function judgeApp(app: SampleApp, o: AppObservation): Verdict {
   if (o.expectedFailure) {
@@ -91,6 +100,8 @@ export function judgeApp(app: SampleApp, o: AppObservation): Verdict {
       logTail: tail(o.buildError.text),
     };
   }
+  const incremental = app.flow === "s2i-incremental" ? judgeIncremental(o.incremental) : undefined;
+  if (incremental) return { outcome: "fail", expected: "an incremental build that takes the download caches save-artifacts handed over", got: incremental };
   if (o.caLeft) return { outcome: "fail", expected: "nothing of the extra CA bundle in the application image", got: o.caLeft };
   const failures = probeFailures(app, o.probes ?? []);
   if (failures.length) {

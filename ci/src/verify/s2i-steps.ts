@@ -1,21 +1,27 @@
 /**
  * How an application is built into an image "the s2i way", as a list of steps: sources to
  * /tmp/src owned by the image user, the app's environment, assemble as uid 1001, run as the
- * command. verify/engine/s2i-run.ts turns the steps into container calls.
+ * command. An incremental build (`s2i build --incremental`) also gets the previous image's
+ * save-artifacts archive, extracted at /tmp/artifacts by the image user in the same run as
+ * assemble, as the s2i CLI does. verify/engine/s2i-run.ts turns the steps into container calls.
  */
 import type { SampleApp } from "../spec/sample-apps.js";
 
 export type S2iStep =
   | { op: "user"; user: string }
   | { op: "copySources"; dest: string }
+  | { op: "artifacts"; dest: string }
   | { op: "run"; args: string[] }
   | { op: "env"; name: string; value: string }
   | { op: "cmd"; args: string[] };
 
 export const SCRIPTS = "/usr/libexec/s2i";
 export const SOURCE_DIR = "/tmp/src";
+/** Where s2i extracts the previous image's artifacts for an incremental build. */
+export const ARTIFACTS_DIR = "/tmp/artifacts";
 
-export function s2iBuildSteps(env: Record<string, string>): S2iStep[] {
+export function s2iBuildSteps(env: Record<string, string>, opts: { incremental?: boolean } = {}): S2iStep[] {
+  const artifacts: S2iStep[] = opts.incremental ? [{ op: "artifacts", dest: ARTIFACTS_DIR }] : [];
   return [
     { op: "user", user: "0" },
     { op: "copySources", dest: SOURCE_DIR },
@@ -24,6 +30,7 @@ export function s2iBuildSteps(env: Record<string, string>): S2iStep[] {
       .sort()
       .map((name): S2iStep => ({ op: "env", name, value: env[name] })),
     { op: "user", user: "1001" },
+    ...artifacts,
     { op: "run", args: [`${SCRIPTS}/assemble`] },
     { op: "cmd", args: [`${SCRIPTS}/run`] },
   ];

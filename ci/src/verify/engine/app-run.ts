@@ -7,7 +7,7 @@
  */
 import { dag, ExecError, type Container, type Directory, type Service } from "@dagger.io/dagger";
 import type { SampleApp } from "../../spec/sample-apps.js";
-import { probeFailures, stopLines, type AppObservation } from "../app-judges.js";
+import { judgeIncremental, probeFailures, stopLines, type AppObservation } from "../app-judges.js";
 import { parseDockerfile, testDockerfilePath } from "../dockerfile-parse.js";
 import { errorLine, errorText, failureOutput } from "../error-text.js";
 import { extraCaLeft } from "../image-judges.js";
@@ -21,19 +21,20 @@ import { interpretDockerfile } from "./dockerfile-replay.js";
 import { observeExtraCa } from "./extra-ca-probe.js";
 import { probeApp, runLogTail, variantContainer } from "./probe.js";
 import { pypiIndexService } from "./pypi-index.js";
-import { runS2iSteps } from "./s2i-run.js";
+import { runS2iSteps, saveArtifacts } from "./s2i-run.js";
 import { gracePeriod, stopOnce } from "./stop-run.js";
 
-/** The application image of one app and the command it runs. */
+/** The application image of one app and the command it runs; the s2i-incremental flow also observes the build itself once it succeeded. */
 interface AppBuild {
   container: Container;
   cmd: string[];
+  observeIncremental?: () => Promise<AppObservation["incremental"]>;
 }
 
 /** An app of the table on the image under test, built by its flow. */
 export async function observeApp(u: ImageUnderTest, app: SampleApp): Promise<AppObservation> {
   if (app.expect === "build-fails") return observeExpectedFailure(u, app);
-  return observeBuiltApp(u, app, await buildApp(u, app), app.flow !== "s2i");
+  return observeBuiltApp(u, app, await buildApp(u, app), app.flow !== "s2i" && app.flow !== "s2i-incremental");
 }
 
 /** An app built by a Dockerfile of the caller's (such as `s2i build --as-dockerfile` writes) whose FROM names `builder`: that FROM is the image under test. */
@@ -62,6 +63,8 @@ async function observeBuiltApp(u: ImageUnderTest, app: SampleApp, build: AppBuil
     const retried = await retryOnce(u, `the build of ${app.name}`, e, () => build.container.sync());
     if (retried) return { buildError: { line: errorLine(retried.error), text: errorText(retried.error), retried: retried.tried } };
   }
+  const incremental = await build.observeIncremental?.();
+  if (build.observeIncremental && judgeIncremental(incremental)) return { incremental };
   if (u.extraCa) {
     const caLeft = extraCaLeft(await observeExtraCa(build.container, u.extraCa));
     if (caLeft) return { caLeft };
@@ -73,7 +76,7 @@ async function observeBuiltApp(u: ImageUnderTest, app: SampleApp, build: AppBuil
       return { variant: variant.name, container, outcome: await probeApp(app, container, runCmd, u.image, `${app.name} (${variant.name})`, u.runId) };
     }),
   );
-  const observed: AppObservation = { probes: probes.map(({ variant, outcome }) => ({ variant, outcome })) };
+  const observed: AppObservation = { incremental, probes: probes.map(({ variant, outcome }) => ({ variant, outcome })) };
   if (probeFailures(app, observed.probes!).length) {
     const first = probes.find((p) => probeFailures(app, [p]).length)!;
     return { ...observed, logTail: await runLogTail(first.container, runCmd) };
@@ -138,11 +141,34 @@ async function buildApp(u: ImageUnderTest, app: SampleApp): Promise<AppBuild> {
         services,
       });
     }
+    case "s2i-incremental":
+      return incrementalBuild(u, app);
     case "uwsgi-minimal":
       return fromTestDockerfile(u, app, "uwsgi");
     case "mod-wsgi-multistage":
       return fromTestDockerfile(u, app, "mod_wsgi");
   }
+}
+
+/**
+ * The app built twice, the second time as `s2i build --incremental` does: save-artifacts runs in
+ * the first image and its archive is extracted at /tmp/artifacts for the second build, which runs
+ * with UV_OFFLINE=1, so that uv may take packages from the handed-over cache only. The second
+ * image is the one run and probed; observed besides: the archive's members and the second
+ * assemble's output.
+ */
+async function incrementalBuild(u: ImageUnderTest, app: SampleApp): Promise<AppBuild> {
+  const env = await environmentOf(u, app);
+  const inputs = { image: u.image, app: u.project.source.directory(app.dir), extraCa: u.extraCa };
+  const first = runS2iSteps(s2iBuildSteps(env), inputs);
+  const archive = saveArtifacts(first.container);
+  const again = runS2iSteps(s2iBuildSteps({ ...env, UV_OFFLINE: "1" }, { incremental: true }), { ...inputs, artifacts: archive });
+  const observeIncremental = async () => {
+    const listing = first.container.withMountedFile("/tmp/s2i-artifacts.tar", archive).withExec(["tar", "-tf", "/tmp/s2i-artifacts.tar"]);
+    const [members, rebuildLog] = await Promise.all([listing.stdout(), again.container.stdout()]);
+    return { members: members.split("\n"), rebuildLog };
+  };
+  return { ...again, observeIncremental };
 }
 
 /**

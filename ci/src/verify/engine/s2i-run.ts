@@ -1,6 +1,9 @@
 import { ReturnType, type Container, type Directory, type File, type Service } from "@dagger.io/dagger";
 import { CA_VARIABLES, EXTRA_CA_PATH, SCRIPTS, type S2iStep } from "../s2i-steps.js";
 
+/** Where the previous image's save-artifacts archive is mounted while assemble's run extracts it. */
+const ARTIFACTS_ARCHIVE = "/run/s2i-artifacts.tar";
+
 export interface S2iInputs {
   image: Container;
   /** The application's files (copied to /tmp/src owned by 1001:0). */
@@ -11,6 +14,8 @@ export interface S2iInputs {
   services?: Record<string, Service>;
   /** The build is expected to fail: assemble may exit non-zero, the caller reads its exit code. */
   expectFailure?: boolean;
+  /** An incremental build's input: the previous image's save-artifacts archive (saveArtifacts). */
+  artifacts?: File;
 }
 
 export interface S2iResult {
@@ -26,6 +31,7 @@ const isAssemble = (s: S2iStep) => s.op === "run" && s.args[0] === `${SCRIPTS}/a
 export function runS2iSteps(steps: S2iStep[], inputs: S2iInputs): S2iResult {
   let c = inputs.image;
   let cmd: string[] = [];
+  let artifactsDir: string | undefined;
   for (const s of steps) {
     switch (s.op) {
       case "user":
@@ -33,6 +39,10 @@ export function runS2iSteps(steps: S2iStep[], inputs: S2iInputs): S2iResult {
         break;
       case "copySources":
         c = c.withDirectory(s.dest, inputs.app, { owner: "1001:0" });
+        break;
+      case "artifacts":
+        if (!inputs.artifacts) throw new Error("an incremental build needs the previous image's save-artifacts archive");
+        artifactsDir = s.dest;
         break;
       case "env":
         c = c.withEnvVariable(s.name, s.value);
@@ -47,11 +57,35 @@ export function runS2iSteps(steps: S2iStep[], inputs: S2iInputs): S2iResult {
           break;
         }
         for (const [host, svc] of Object.entries(inputs.services ?? {})) c = c.withServiceBinding(host, svc);
-        c = withExtraCa(c, inputs.extraCa, (x) => x.withExec(s.args, inputs.expectFailure ? { expect: ReturnType.Any } : undefined));
+        c = withExtraCa(c, inputs.extraCa, (x) => withArtifacts(x, artifactsDir && inputs.artifacts, artifactsDir, s.args, inputs.expectFailure));
         break;
     }
   }
   return { container: c, cmd };
+}
+
+/**
+ * Runs assemble (`args`); in an incremental build, in the same process tree as extracting the
+ * archive at `dir` (a directory rename from there into the home folder then stays one rename,
+ * where a layer in between would turn it into a copy).
+ */
+function withArtifacts(c: Container, archive: File | "" | undefined, dir: string | undefined, args: string[], expectFailure?: boolean): Container {
+  const opts = expectFailure ? { expect: ReturnType.Any } : undefined;
+  if (!archive || !dir) return c.withExec(args, opts);
+  const extractThenRun = ["sh", "-c", 'mkdir -p "$1" && tar -xf "$2" -C "$1" && shift 2 && exec "$@"', "sh", dir, ARTIFACTS_ARCHIVE, ...args];
+  return c.withMountedFile(ARTIFACTS_ARCHIVE, archive).withExec(extractThenRun, opts).withoutMount(ARTIFACTS_ARCHIVE);
+}
+
+/**
+ * What `s2i build --incremental` takes from the previous application image: the tar archive
+ * its save-artifacts script writes to stdout, run as the image user.
+ */
+export function saveArtifacts(previous: Container): File {
+  const out = "/tmp/s2i-save-artifacts.tar";
+  return previous
+    .withUser("1001")
+    .withExec([`${SCRIPTS}/save-artifacts`], { redirectStdout: out })
+    .file(out);
 }
 
 /**

@@ -1,0 +1,1 @@
+"""s2i sample: a uv project with a src/ layout, installed from its uv.lock."""
