@@ -16,6 +16,7 @@ import { buildImage } from "../../ci/src/build/engine/image-build.js";
 import { targetImageName } from "../../ci/src/spec/image.js";
 import { selectTargets, targetName } from "../../ci/src/spec/select.js";
 import { ensureEngine } from "../../local-engine/call/engine.js";
+import { runBench } from "../helpers/bench.js";
 import { project, projectRoot } from "../helpers/project.js";
 import { withLineAfterFrom } from "./nonce.js";
 import { blobOf, layerTar, manifestOf } from "../helpers/registry-api.js";
@@ -112,9 +113,4 @@ async function main(): Promise<void> {
   });
 }
 
-try {
-  await main();
-} catch (e) {
-  console.error(`repro.bench: ${e instanceof Error ? e.message : String(e)}`);
-  process.exit(1);
-}
+await runBench("repro.bench", main);
