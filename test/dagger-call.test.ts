@@ -60,6 +60,11 @@ test("flags are read by type: booleans, lists, integers, files; chained export",
   t.deepEqual(ctor.call.ctorArgs, { source: "/tmp" });
 });
 
+test("a Service flag is tcp://HOST:PORT, kept as given for the session to make the service", (t) => {
+  const p = parseCall(defs, ["needs-rebuild", "--ref", "127.0.0.1:5000/s/n:latest", "--registry-service", "tcp://127.0.0.1:5000"], () => true);
+  t.deepEqual((p as Extract<typeof p, { call: unknown }>).call.args, { ref: "127.0.0.1:5000/s/n:latest", registryService: "tcp://127.0.0.1:5000" });
+});
+
 const bad: [string, string[], RegExp][] = [
   ["no function", [], /^name a function; valid functions: generate, /],
   ["unknown function", ["tset"], /^unknown function "tset"; valid functions: .*\btest\b/],
@@ -73,6 +78,11 @@ const bad: [string, string[], RegExp][] = [
     "bad secret",
     ["publish", "--version", "3.11", "--repository", "r/x", "--username", "u", "--password", "hunter2"],
     /^--password takes a secret as env:\/\/NAME, .*got "\*+"$/,
+  ],
+  [
+    "a service that is no tcp://HOST:PORT",
+    ["verify-published", "--ref", "r/x:1", "--key", "/etc/hostname", "--registry-service", "127.0.0.1:5000"],
+    /^--registry-service takes a service on this machine as tcp:\/\/HOST:PORT, got "127\.0\.0\.1:5000"$/,
   ],
   ["unknown chained function", ["build", "--version", "3.11", "exprot"], /^unknown function "exprot" after build \(a Container\); valid: export, publish$/],
   ["chain after a string", ["matrix", "export", "--path", "x"], /^"export" cannot follow matrix: it returns string/],

@@ -45,6 +45,11 @@ export class PublishError extends Error {
   override name = "PublishError";
 }
 
+/** A published image failed verification (signature, attestations, SBOM): one line naming what. */
+export class VerificationError extends Error {
+  override name = "VerificationError";
+}
+
 /** The engine went away while a call ran: a fault of the machinery, not a result of a check. */
 export class EngineLostError extends Error {
   override name = "EngineLostError";
@@ -76,8 +81,16 @@ export function exitCodeOf(e: unknown): number {
 export function isReported(e: unknown): e is Error {
   return (
     e instanceof Error &&
-    ["UsageError", "SpecError", "TemplateError", "ChecksFailedError", "ImageBuildError", "PublishError", "EngineUnavailableError", "EngineLostError"].includes(
-      e.name,
-    )
+    [
+      "UsageError",
+      "SpecError",
+      "TemplateError",
+      "ChecksFailedError",
+      "ImageBuildError",
+      "PublishError",
+      "VerificationError",
+      "EngineUnavailableError",
+      "EngineLostError",
+    ].includes(e.name)
   );
 }

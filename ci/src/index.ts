@@ -6,14 +6,23 @@
  * `dagger call --help` text); the work is done by the stages' functions, one folder a stage,
  * spec -> render -> build -> verify -> publish (ci/src/README.md states their rule).
  */
-import { argument, dag, func, object, type Container, type Directory, type File, type Platform, type Secret } from "@dagger.io/dagger";
+import { argument, dag, func, object, type Container, type Directory, type File, type Platform, type Secret, type Service } from "@dagger.io/dagger";
 import { ImageBuildError, UsageError } from "./errors.js";
 import { buildFailureHint } from "./build/failure-hint.js";
-import { buildImage } from "./build/engine/image-build.js";
-import { buildInputs, type BuildArgs } from "./build/engine/build-secrets.js";
+import { buildImage, type BuildInputs } from "./build/engine/image-build.js";
+import { buildInputs, extraCaSecret, type BuildArgs } from "./build/engine/build-secrets.js";
 import { validatePlatforms, validatePublishArgs } from "./publish/publish-args.js";
 import { defaultTags } from "./publish/tags.js";
 import { publishTags, pythonVersionOf } from "./publish/engine/push.js";
+import { sbomOf } from "./publish/engine/sbom.js";
+import { resolveBases } from "./publish/engine/base-digests.js";
+import { verifyPublished } from "./publish/engine/published-image.js";
+import { rebuildCheck } from "./publish/engine/rebuild-check.js";
+import { attachBlocked, registryHost, validateRef, validateTunnelHost } from "./publish/registry-host.js";
+import { attachSupplyChain, withSourceAnnotations } from "./publish/engine/supply-chain.js";
+import { fromImages } from "./publish/base-images.js";
+import { buildRecordInputs, renderedDockerfile, validateSourceArgs } from "./publish/build-record.js";
+import { validateSbomFormat } from "./publish/sbom-format.js";
 import { renderTree } from "./render/tree.js";
 import { filesToDirectory } from "./render/engine/files-to-directory.js";
 import { judgeLint, lintItems } from "./render/script-lint.js";
@@ -21,8 +30,9 @@ import { runLint } from "./render/engine/script-lint-run.js";
 import { matrixRows, matrixTable } from "./spec/matrix-table.js";
 import { dockerfilePath, selectMany, selectOne, selectTargets } from "./spec/select.js";
 import type { Target } from "./spec/types.js";
+import { targetImageName } from "./spec/image.js";
 import { moduleProject, type ModuleProject } from "./spec/engine/module-project.js";
-import { assertPassed } from "./verify/results.js";
+import { assertPassed, type CheckResult } from "./verify/results.js";
 import { runReport } from "./verify/faults.js";
 import { judgeReportDirectory, reportDirectory } from "./verify/engine/report-directory.js";
 import { testDockerfiles } from "./verify/engine/test-dockerfiles.js";
@@ -130,6 +140,35 @@ export class S2iPython {
       if (hint) throw new ImageBuildError(hint);
       throw e;
     }
+  }
+
+  /**
+   * The SBOM of one image, made by syft (built from the Go module proxy) inside the pipeline:
+   * the packages of its dpkg or rpm database and the Python packages of its virtual environment.
+   * Chain `export --path sbom.json` to keep it.
+   */
+  @func()
+  async sbom(
+    /** Version key, e.g. 3.12-minimal. */
+    version: string,
+    /** Distro (default: the version's first distro). */
+    distro?: string,
+    /** spdx-json or cyclonedx-json. */
+    format = "spdx-json",
+    /** CA bundle (PEM), as for build; the tools' builds trust it too. */
+    extraCa?: File,
+    /** Red Hat subscription for the RHEL targets, as for build. */
+    subscription?: Directory,
+    /** Debian targets: the apt mirror of the image build, as for build. */
+    aptMirror?: string,
+    /** The platform of the image, as for build. */
+    platform?: Platform,
+  ): Promise<File> {
+    const fmt = validateSbomFormat(format);
+    const { project, targets } = await this.selectOneTarget(version, distro, { subscription, aptMirror, platform });
+    const inputs = await buildInputs({ extraCa, subscription, aptMirror, platform });
+    const image = buildImage(project.renderer, targets[0], inputs);
+    return sbomOf(image, fmt, targetImageName(targets[0]), await pythonVersionOf(image), inputs.extraCa);
   }
 
   /**
@@ -263,24 +302,122 @@ export class S2iPython {
     smoke = false,
     /** The platforms of the published image index, each built and checked first (default: the engine's own). */
     platforms: Platform[] = [],
+    /** A cosign private key, e.g. env://COSIGN_KEY: signs the pushed digest, its provenance and SBOMs (no transparency log). Without it they are attached unsigned. */
+    signKey?: Secret,
+    /** The password of --sign-key (cosign's COSIGN_PASSWORD), e.g. env://COSIGN_PASSWORD; none for a key without one. */
+    signKeyPassword?: Secret,
+    /** Where the sources live, e.g. https://github.com/org/s2i-python: the provenance's source, with --git-sha. */
+    sourceRepository?: string,
+    /** The commit's time in seconds since 1970 (git log -1 --format=%ct): SOURCE_DATE_EPOCH of the build. */
+    sourceDateEpoch?: number,
+    /** The registry as a service, for one on this machine's loopback that the pipeline's containers cannot reach by its address, e.g. tcp://127.0.0.1:5000. */
+    registryService?: Service,
   ): Promise<string> {
     const args = { repository, name, username, password, tags, gitSha };
     validatePublishArgs(args);
     validatePlatforms(platforms);
+    validateSourceArgs({ sourceRepository, sourceDateEpoch });
+    if (registryService) validateTunnelHost(registryHost(repository));
+    const blocked = attachBlocked(registryHost(repository), Boolean(registryService), Boolean(signKey));
+    const started = new Date();
     const project = await moduleProject(this.source);
     const target = selectOne(project.spec, version, distro);
     const variants = platforms.length ? platforms : [undefined];
     for (const platform of variants) planTargets(project, [target], { smoke, extraCa, build: { subscription, aptMirror, platform } });
+    const dockerfile = renderedDockerfile(project.renderer, target);
+    const bases = await resolveBases(fromImages(dockerfile.content));
     const images: Container[] = [];
+    const results: CheckResult[] = [];
+    let build: BuildInputs = {};
     for (const platform of variants) {
-      const opts = await testOptions({ smoke, extraCa, subscription, aptMirror, platform });
-      const results = await testTargets(project, [target], opts, 1);
-      runReport("", results, true);
-      assertPassed(results);
+      const opts = await testOptions({ smoke, extraCa, subscription, aptMirror, platform, sourceDateEpoch });
+      const checked = await testTargets(project, [target], opts, 1);
+      runReport("", checked, true);
+      assertPassed(checked);
+      results.push(...checked);
+      build = opts.build;
       images.push(buildImage(project.renderer, target, opts.build));
     }
-    const pushTags = tags.length ? tags : defaultTags(target, await pythonVersionOf(images[0]), gitSha);
-    return (await publishTags(images, target, args, pushTags)).join("\n");
+    const pythonVersion = await pythonVersionOf(images[0]);
+    const record = { target, dockerfile, bases, started, results, gitSha, sourceRepository, sourceDateEpoch, pythonVersion, ...buildRecordInputs(build) };
+    const annotated = images.map((image) => withSourceAnnotations(image, record));
+    const pushTags = tags.length ? tags : defaultTags(target, pythonVersion, gitSha);
+    const refs = await publishTags(annotated, target, args, pushTags);
+    if (blocked) return [...refs, blocked].join("\n");
+    const repo = refs[0].replace(/:[^:/]+@sha256:.*$/, "");
+    const attached = await attachSupplyChain(
+      annotated,
+      repo,
+      refs[0].split("@")[1],
+      { ...record, finished: new Date() },
+      {
+        signKey,
+        signKeyPassword,
+        registryService,
+        username,
+        password,
+        extraCa: build.extraCa,
+      },
+    );
+    return [...refs, attached].join("\n");
+  }
+
+  /**
+   * Verify a published image with the publisher's public key: the signature of its digest, that
+   * its provenance and every platform's SBOMs are signed and name that digest, that the SBOM's
+   * Python is the image's own. Prints the source commit and the checks the image passed; fails
+   * naming what did not verify. A tag is resolved to the digest it names now.
+   */
+  @func({ cache: "never" })
+  async verifyPublished(
+    /** The image: REGISTRY/NAME@sha256:... (or REGISTRY/NAME:TAG). */
+    ref: string,
+    /** The public key (cosign.pub) the image was signed with. */
+    key: File,
+    /** Registry user name, for a registry that needs a login to read. */
+    username?: string,
+    /** Registry password or token, e.g. env://REGISTRY_TOKEN. */
+    password?: Secret,
+    /** The registry as a service, for one on this machine's loopback, e.g. tcp://127.0.0.1:5000 (as for publish). */
+    registryService?: Service,
+    /** CA bundle (PEM), as for build; the tools' builds trust it too. */
+    extraCa?: File,
+  ): Promise<string> {
+    return verifyPublished(await this.published(ref, { username, password, registryService, extraCa }), key);
+  }
+
+  /**
+   * Whether a published image needs a rebuild because a base image moved: "rebuild: why" when a
+   * base image its provenance records resolves to another digest now (or nothing, or no
+   * provenance, is published there), else "current: ...". With --key, only a provenance signed
+   * by that key counts.
+   */
+  @func({ cache: "never" })
+  async needsRebuild(
+    /** The published image, e.g. quay.io/myorg/python-312-minimal-c9s:latest. */
+    ref: string,
+    /** The public key its attestations must verify with (optional). */
+    key?: File,
+    /** Registry user name, for a registry that needs a login to read. */
+    username?: string,
+    /** Registry password or token, e.g. env://REGISTRY_TOKEN. */
+    password?: Secret,
+    /** The registry as a service, for one on this machine's loopback, e.g. tcp://127.0.0.1:5000 (as for publish). */
+    registryService?: Service,
+    /** CA bundle (PEM), as for build; the tools' builds trust it too. */
+    extraCa?: File,
+  ): Promise<string> {
+    return rebuildCheck(await this.published(ref, { username, password, registryService, extraCa }), key);
+  }
+
+  /** A published reference and how the tool containers reach its registry. */
+  private async published(ref: string, a: { username?: string; password?: Secret; registryService?: Service; extraCa?: File }) {
+    validateRef(ref);
+    if (Boolean(a.username) !== Boolean(a.password)) throw new UsageError("--username and --password go together");
+    const host = registryHost(ref);
+    if (a.registryService) validateTunnelHost(host);
+    const extraCa = a.extraCa && (await extraCaSecret(a.extraCa));
+    return { ref, access: { host, username: a.username, password: a.password, service: a.registryService, extraCa } };
   }
 
   /** One target, with the build inputs checked against it before anything is built. */

@@ -105,6 +105,10 @@ export function convert(a: ArgDef, text: string, where: string, exists: (p: stri
         return text;
       }
       if (t.name === "Container") return text;
+      if (t.name === "Service") {
+        if (!/^tcp:\/\/[^/:\s]+:\d+$/.test(text)) throw new UsageError(`${where} takes a service on this machine as tcp://HOST:PORT, got "${text}"`);
+        return text;
+      }
       throw new UsageError(`${where}: arguments of type ${t.name} are not supported here`);
     case "SCALAR_KIND":
     case "ENUM_KIND":

@@ -43,6 +43,12 @@ async function objectId(gql: GraphQLClient, a: ArgDef, text: string): Promise<st
     case "Container":
       q = `{ v: container { from(address: ${lit(text)}) { id } } }`;
       break;
+    case "Service": {
+      // tcp://HOST:PORT: a service that forwards to HOST:PORT as this machine reaches it, as the CLI makes one.
+      const [, host, port] = /^tcp:\/\/(.+):(\d+)$/.exec(text)!;
+      q = `{ v: host { service(ports: [{ frontend: ${port}, backend: ${port} }], host: ${lit(host)}) { id } } }`;
+      break;
+    }
     default:
       throw new UsageError(`--${a.name}: arguments of type ${a.type.name} are not supported here`);
   }

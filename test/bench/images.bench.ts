@@ -23,11 +23,11 @@ import { existsSync, readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { connection, dag, ImageLayerCompression, type Container, type Platform, type Secret } from "@dagger.io/dagger";
 import { buildImage } from "../../ci/src/build/engine/image-build.js";
-import { dockerfilePath, selectTargets, targetName } from "../../ci/src/spec/select.js";
+import { selectTargets, targetName } from "../../ci/src/spec/select.js";
 import type { Target } from "../../ci/src/spec/types.js";
-import type { RenderedFile, Renderer } from "../../ci/src/render/render.js";
 import { ensureEngine } from "../../local-engine/call/engine.js";
 import { firstLine, runBench, timed } from "../helpers/bench.js";
+import { withLineAfterFrom } from "./nonce.js";
 import { project, projectRoot } from "../helpers/project.js";
 
 /**
@@ -118,16 +118,6 @@ function debArch(platform: string): string {
   return names[arch] ?? arch;
 }
 
-/** The build context with a unique ENV line right after the Dockerfile's first FROM. */
-function withNonce(renderer: Renderer, nonce: string): Renderer {
-  const shim = Object.create(renderer) as Renderer;
-  shim.buildContext = (t: Target): RenderedFile[] =>
-    renderer
-      .buildContext(t)
-      .map((f) => (f.path === dockerfilePath(t) ? { ...f, content: f.content.replace(/^(FROM .*)$/m, `$1\nENV S2I_BENCH_NONCE=${nonce}`) } : f));
-  return shim;
-}
-
 interface Result {
   target: Target;
   platform: string;
@@ -184,7 +174,7 @@ async function main(): Promise<void> {
         let cold: number, first: number, warm: number, m: Measured;
         try {
           const nonce = `${Date.now()}-${Math.random().toString(36).slice(2, 8)}`;
-          [, cold] = await timed(() => buildImage(withNonce(renderer, nonce), t, { extraCa, platform: p }).sync());
+          [, cold] = await timed(() => buildImage(withLineAfterFrom(renderer, `ENV S2I_BENCH_NONCE=${nonce}`), t, { extraCa, platform: p }).sync());
           [, first] = await timed(() => buildImage(renderer, t, { extraCa, platform: p }).sync());
           const image = buildImage(renderer, t, { extraCa, platform: p });
           [, warm] = await timed(() => image.sync());

@@ -1,4 +1,4 @@
-import { baseImage, imageName } from "./image.js";
+import { baseImage, imageName, targetImageName } from "./image.js";
 import { dockerfilePath } from "./select.js";
 import type { Target } from "./types.js";
 
@@ -9,6 +9,8 @@ export interface MatrixRow {
   dockerfile: string;
   from: string;
   name: string;
+  /** The name publish pushes it under (python-311-minimal-debian12). */
+  publishName: string;
   default: boolean;
 }
 
@@ -20,6 +22,7 @@ export function matrixRows(targets: Target[]): MatrixRow[] {
     dockerfile: dockerfilePath(t),
     from: baseImage(t),
     name: imageName(t),
+    publishName: targetImageName(t),
     default: t.version.defaultDistro === t.distro.id,
   }));
 }

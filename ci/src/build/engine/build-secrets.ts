@@ -8,6 +8,8 @@ export interface BuildArgs {
   subscription?: Directory;
   aptMirror?: string;
   platform?: Platform;
+  /** The commit's time (seconds since 1970): SOURCE_DATE_EPOCH of the build. */
+  sourceDateEpoch?: number;
 }
 
 /** An extra CA bundle as a build secret: build-time only, never a file in the image. */
@@ -37,5 +39,6 @@ export async function buildInputs(a: BuildArgs): Promise<BuildInputs> {
     subscription: a.subscription && (await subscriptionSecrets(a.subscription)),
     aptMirror: a.aptMirror,
     platform: a.platform,
+    sourceDateEpoch: a.sourceDateEpoch,
   };
 }

@@ -4,6 +4,9 @@ import type { Target } from "../../spec/types.js";
 import type { Renderer } from "../../render/render.js";
 import { filesToDirectory } from "../../render/engine/files-to-directory.js";
 
+/** The build arguments the Dockerfiles declare (ARG): inputs of the build, never of the image. */
+export const BUILD_ARGS = ["APT_MIRROR", "SOURCE_DATE_EPOCH"] as const;
+
 /** What a build may be given besides its Dockerfile; everything in it stays out of the image. */
 export interface BuildInputs {
   /** A CA bundle for the steps that fetch over https (build secret extra-ca). */
@@ -14,6 +17,8 @@ export interface BuildInputs {
   aptMirror?: string;
   /** The platform to build for (default: the engine's own). */
   platform?: Platform;
+  /** SOURCE_DATE_EPOCH, a build argument: the time the build's own files and records carry (the commit's). */
+  sourceDateEpoch?: number;
 }
 
 /**
@@ -22,12 +27,21 @@ export interface BuildInputs {
  * never invalidates this image's cache.
  */
 export function buildImage(renderer: Renderer, t: Target, inputs: BuildInputs = {}): Container {
-  const context = filesToDirectory(renderer.buildContext(t));
+  // With SOURCE_DATE_EPOCH, the files the build COPYs carry that time too (else the time they were written here).
+  const files = filesToDirectory(renderer.buildContext(t));
+  const context = inputs.sourceDateEpoch !== undefined ? files.withTimestamps(inputs.sourceDateEpoch) : files;
   const secrets = [...(inputs.extraCa ? [inputs.extraCa] : []), ...(inputs.subscription ?? [])];
-  return context.dockerBuild({
+  const buildArgs = [
+    ...(inputs.aptMirror ? [{ name: "APT_MIRROR", value: inputs.aptMirror }] : []),
+    ...(inputs.sourceDateEpoch !== undefined ? [{ name: "SOURCE_DATE_EPOCH", value: String(inputs.sourceDateEpoch) }] : []),
+  ];
+  const image = context.dockerBuild({
     dockerfile: dockerfilePath(t),
     platform: inputs.platform,
     secrets: secrets.length ? secrets : undefined,
-    buildArgs: inputs.aptMirror ? [{ name: "APT_MIRROR", value: inputs.aptMirror }] : undefined,
+    buildArgs: buildArgs.length ? buildArgs : undefined,
   });
+  // dockerBuild keeps the Dockerfile's ARGs in the image's environment (APT_MIRROR= was in every
+  // published image): build inputs stay out of it.
+  return BUILD_ARGS.reduce((c, name) => c.withoutEnvVariable(name), image);
 }

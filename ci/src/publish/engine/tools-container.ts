@@ -1,0 +1,45 @@
+import { dag, type Container, type Secret } from "@dagger.io/dagger";
+import { COSIGN, GO_TOOLCHAIN, goBuildScript, SYFT, TOOLS_BASE, type GoTool } from "../go-tools.js";
+
+/** Where a given CA bundle is mounted in the tool containers (a secret: never in a layer). */
+const CA_PATH = "/run/secrets/s2i-extra-ca";
+
+/** A container that trusts the extra CA, if one is given, for its https requests (Go reads SSL_CERT_FILE). */
+function withCa(c: Container, extraCa?: Secret): Container {
+  return extraCa ? c.withMountedSecret(CA_PATH, extraCa).withEnvVariable("SSL_CERT_FILE", CA_PATH) : c;
+}
+
+/** Debian trixie with packages of its own installed; `after` runs in the same step. */
+function trixieWith(pkgs: string, after = ""): Container {
+  const install = `apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends ${pkgs} >/dev/null${after}`;
+  return dag.container().from(TOOLS_BASE).withExec(["sh", "-c", install]);
+}
+
+/** Debian trixie with its Go (1.24), which fetches GO_TOOLCHAIN from the Go proxy; module and build caches shared. */
+function goBuilder(extraCa?: Secret): Container {
+  const c = trixieWith("golang-go ca-certificates")
+    .withMountedCache("/root/go/pkg/mod", dag.cacheVolume("s2i-go-mod"))
+    .withMountedCache("/root/.cache/go-build", dag.cacheVolume("s2i-go-build"))
+    .withEnvVariable("GOTOOLCHAIN", GO_TOOLCHAIN)
+    .withEnvVariable("GOPROXY", "https://proxy.golang.org")
+    .withEnvVariable("GOFLAGS", "-mod=mod -buildvcs=false");
+  return withCa(c, extraCa);
+}
+
+/** The binaries of one tool, built from its pinned module (cached by the engine: the same inputs never build twice). */
+export function built(t: GoTool, extraCa?: Secret) {
+  return goBuilder(extraCa)
+    .withExec(["sh", "-c", goBuildScript(t)])
+    .directory("/out");
+}
+
+/**
+ * The container the supply-chain steps run in: Debian trixie with syft, cosign and crane on
+ * PATH (and socat, which puts a registry reached through a tunnel back at its own address).
+ */
+export function toolsContainer(extraCa?: Secret): Container {
+  const c = trixieWith("ca-certificates socat", " && rm -rf /var/lib/apt/lists/*")
+    .withDirectory("/usr/local/bin", built(SYFT, extraCa))
+    .withDirectory("/usr/local/bin", built(COSIGN, extraCa));
+  return withCa(c, extraCa);
+}
