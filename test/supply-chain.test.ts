@@ -8,7 +8,7 @@ import { buildRecordInputs, validateSourceArgs } from "../ci/src/publish/build-r
 import { COSIGN, goBuildScript, SYFT } from "../ci/src/publish/go-tools.js";
 import { provenancePredicate, sha256, SLSA_PROVENANCE_V1 } from "../ci/src/publish/provenance.js";
 import { judgePublished } from "../ci/src/publish/published-judges.js";
-import { attachBlocked, registryPreamble, tunnelLine, validateRef, validateTunnelHost } from "../ci/src/publish/registry-host.js";
+import { attachBlocked, registryPreamble, repositoryOf, tunnelLine, validateRef, validateTunnelHost } from "../ci/src/publish/registry-host.js";
 import { sbomPackages, sbomPythonVersion, upstreamVersion } from "../ci/src/publish/sbom-read.js";
 
 const D1 = `sha256:${"1".repeat(64)}`;
@@ -90,8 +90,16 @@ test("the SBOM's packages in both formats, and the interpreter's upstream versio
   t.is(sbomPythonVersion(sbomPackages(doc), "3.11"), "3.11.2");
   const cdx = JSON.stringify({
     bomFormat: "CycloneDX",
-    components: [{ name: "python3", version: "3.12.9-1.el9", purl: "pkg:rpm/centos/python3@3.12.9-1.el9" }],
+    components: [
+      { type: "library", name: "python3", version: "3.12.9-1.el9", purl: "pkg:rpm/centos/python3@3.12.9-1.el9" },
+      { type: "file", name: "/usr/bin/python3.12" },
+    ],
   });
+  t.deepEqual(
+    sbomPackages(cdx).map((p) => p.name),
+    ["python3"],
+    "the files syft lists as components are not packages",
+  );
   t.is(sbomPythonVersion(sbomPackages(cdx), "3.12"), "3.12.9");
   t.is(sbomPythonVersion(sbomPackages(cdx), "3.11"), undefined, "another Python's package is not this image's");
   t.is(upstreamVersion("1:3.13.5-2"), "3.13.5");
@@ -176,6 +184,7 @@ test("verification: the lines for a good image; an SBOM with another Python, or 
   ];
   const args = { ref: `r/n@${D1}`, digest: D1, provenance: [prov], imagePython: "3.11.2" };
   const lines = judgePublished({ ...args, sboms: [{ platform: "linux/amd64", digest: D1, format: "spdx-json", statements: sbom(D1, "3.11.2-6") }] });
+  t.is(lines[0], `verified r/n@${D1}: signed by the given key`);
   t.true(lines.includes("source: git+https://github.com/org/s2i-python commit 0123456789abcdef0123456789abcdef01234567"));
   t.true(lines.some((l) => /^checks passed \(2 of 3, report sha256:[0-9a-f]{64}\):$/.test(l)));
   t.true(lines.includes("  app-home on 3.11-minimal on debian12"));
@@ -196,4 +205,10 @@ test("a loopback registry without --registry-service: signing is refused up fron
   t.regex(attachBlocked("127.0.0.1:5000", false, false)!, /^SBOMs and provenance NOT attached: /);
   t.is(attachBlocked("127.0.0.1:5000", true, true), undefined);
   t.is(attachBlocked("quay.io", false, true), undefined);
+});
+
+test("a reference's repository keeps the registry's port and drops only the tag or digest", (t) => {
+  t.is(repositoryOf("127.0.0.1:5000/s2i/python-311-debian12@sha256:" + "a".repeat(64)), "127.0.0.1:5000/s2i/python-311-debian12");
+  t.is(repositoryOf("127.0.0.1:5000/s2i/python-311-debian12:latest"), "127.0.0.1:5000/s2i/python-311-debian12");
+  t.is(repositoryOf("quay.io/org/python-312"), "quay.io/org/python-312");
 });

@@ -36,14 +36,16 @@ export async function manifestOf(ref: string): Promise<{ digest: string; text: s
   return { digest: r.headers.get("docker-content-digest") ?? "", text, manifest: JSON.parse(text) as Manifest };
 }
 
-export async function blobOf(ref: string, digest: string): Promise<Buffer> {
-  const { registry, repo } = splitRef(ref);
+/** A blob of a repository (`127.0.0.1:5000/ns/name`, no tag or digest). */
+export async function blobOf(repository: string, digest: string): Promise<Buffer> {
+  const [registry, ...path] = repository.split("/");
+  const repo = path.join("/");
   return Buffer.from(await (await get(`http://${registry}/v2/${repo}/blobs/${digest}`)).arrayBuffer());
 }
 
 /** A layer blob as its uncompressed tar. */
-export async function layerTar(ref: string, digest: string): Promise<Buffer> {
-  const raw = await blobOf(ref, digest);
+export async function layerTar(repository: string, digest: string): Promise<Buffer> {
+  const raw = await blobOf(repository, digest);
   return raw[0] === 0x1f && raw[1] === 0x8b ? gunzipSync(raw) : raw;
 }
 

@@ -7,6 +7,7 @@ import { VerificationError } from "../errors.js";
 import { subjectMismatch, type Statement } from "./attestations.js";
 import { recordedBases } from "./base-images.js";
 import { ROLE, type ProvenancePredicate } from "./provenance.js";
+import { repositoryOf } from "./registry-host.js";
 import { sbomPackages, sbomPythonVersion } from "./sbom-read.js";
 import type { Report } from "../verify/results.js";
 
@@ -32,7 +33,7 @@ export function judgePublished(a: { ref: string; digest: string; provenance: Sta
   if (bad) fail(bad);
   const prov = one(a.provenance, "provenance", a.ref).predicate as ProvenancePredicate;
   const xy = a.imagePython.split(".").slice(0, 2).join(".");
-  const lines = [`verified ${a.ref.replace(/[:@].*$/, "")}@${a.digest}: signed by the given key`];
+  const lines = [`verified ${repositoryOf(a.ref)}@${a.digest}: signed by the given key`];
   for (const s of a.sboms) {
     const mismatch = subjectMismatch(s.statements, s.digest, `${s.format} SBOM (${s.platform})`);
     if (mismatch) fail(mismatch);

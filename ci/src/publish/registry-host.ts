@@ -6,6 +6,11 @@ export function registryHost(repositoryOrRef: string): string {
   return repositoryOrRef.split("/")[0];
 }
 
+/** The repository of a reference: without its digest, and without a tag (a colon after the last slash; the host's port stays). */
+export function repositoryOf(ref: string): string {
+  return ref.replace(/@.*$/, "").replace(/:[^/]*$/, "");
+}
+
 /** The port a registry reached through a tunnel listens on inside a tool container: the one its address names (443 without). */
 export function tunnelPort(host: string): number {
   const m = /:(\d+)$/.exec(host);

@@ -13,7 +13,7 @@ interface SpdxDoc {
 }
 interface CdxDoc {
   bomFormat?: string;
-  components?: { name: string; version?: string; purl?: string }[];
+  components?: { type?: string; name: string; version?: string; purl?: string }[];
 }
 
 /** The packages of an SBOM in either format; throws on a document that is neither. */
@@ -26,7 +26,9 @@ export function sbomPackages(json: string): SbomPackage[] {
       purl: p.externalRefs?.find((r) => r.referenceType === "purl")?.referenceLocator,
     }));
   }
-  if (doc.bomFormat === "CycloneDX") return (doc.components ?? []).map((c) => ({ name: c.name, version: c.version ?? "", purl: c.purl }));
+  // syft lists every file it read as a component of type "file" too: packages only.
+  if (doc.bomFormat === "CycloneDX")
+    return (doc.components ?? []).filter((c) => c.type !== "file").map((c) => ({ name: c.name, version: c.version ?? "", purl: c.purl }));
   throw new Error("the document is neither SPDX JSON nor CycloneDX JSON");
 }
 
