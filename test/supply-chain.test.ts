@@ -69,7 +69,8 @@ test("build inputs are recorded by name; a CA's or subscription's content is nev
 
 test("a statement is about its digest; one about another digest is named as such", (t) => {
   const s = statementFor("r/n", D1, SLSA_PROVENANCE_V1, { x: 1 });
-  const line = JSON.stringify(unsignedEnvelope(s));
+  const envelope = unsignedEnvelope(s);
+  const line = JSON.stringify(envelope);
   const back = decodeEnvelopes(`Verification for r/n --\n${line}\n`);
   t.deepEqual(back, [s]);
   t.is(subjectMismatch(back, D1, "provenance"), undefined);

@@ -34,9 +34,13 @@ export function statementFor(name: string, digest: string, predicateType: string
   return { _type: STATEMENT_TYPE, subject: [{ name, digest: { sha256: digest.replace(/^sha256:/, "") } }], predicateType, predicate };
 }
 
-/** A DSSE envelope without a signature: what publish attaches when it was given no key. */
+/**
+ * A DSSE envelope without a valid signature: what publish attaches when it was given no key.
+ * Its one signature is empty, because cosign (v2.6.1) refuses to attach an envelope with none;
+ * an empty one verifies against no key.
+ */
 export function unsignedEnvelope(s: Statement): Envelope {
-  return { payloadType: IN_TOTO_PAYLOAD, payload: Buffer.from(JSON.stringify(s)).toString("base64"), signatures: [] };
+  return { payloadType: IN_TOTO_PAYLOAD, payload: Buffer.from(JSON.stringify(s)).toString("base64"), signatures: [{ keyid: "", sig: "" }] };
 }
 
 /** The statements of cosign's output: one DSSE envelope (JSON) a line. */
