@@ -7,6 +7,7 @@
 import test from "ava";
 import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { forgeAttestation, statements, type Statement } from "../helpers/attestation-read.js";
 import { cosignKeyPairs, type KeyPair } from "../helpers/cosign-keys.js";
 import { daggerCall, explainCall, HOST_CA, type CallResult } from "../helpers/dagger-call.js";
@@ -42,7 +43,7 @@ test.before("a Dagger engine answers; two cosign key pairs", async () => {
 });
 
 const publishSigned = (sha: string) => {
-  process.env.S2I_TEST_COSIGN_KEY = execFileSync("cat", [keys[0].key], { encoding: "utf8" });
+  process.env.S2I_TEST_COSIGN_KEY = readFileSync(keys[0].key, "utf8");
   process.env.S2I_TEST_COSIGN_PASSWORD = keys[0].password;
   return call(
     [
@@ -225,7 +226,7 @@ test.serial("the full image's SBOM does list its compilers (the toolchain check 
     "sbom full",
   );
   t.is(r.code, 0, explainCall(r));
-  const pkgs = sbomPackages(execFileSync("cat", [out], { encoding: "utf8" }));
+  const pkgs = sbomPackages(readFileSync(out, "utf8"));
   t.log(
     `SBOM of python-311-debian12: ${pkgs.length} packages (deb ${pkgs.filter((p) => purlType(p) === "deb").length}, pypi ${pkgs.filter((p) => purlType(p) === "pypi").length})`,
   );
