@@ -8,7 +8,8 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { connection, dag } from "@dagger.io/dagger";
-import { toolsContainer } from "../../ci/src/publish/engine/tools-container.js";
+import { built } from "../../ci/src/publish/engine/tools-container.js";
+import { COSIGN, TOOLS_BASE } from "../../ci/src/publish/go-tools.js";
 import { ensureEngine } from "../../local-engine/call/engine.js";
 import { HOST_CA } from "./dagger-call.js";
 import { projectRoot } from "./project.js";
@@ -30,7 +31,11 @@ export async function cosignKeyPairs(count: number): Promise<KeyPair[]> {
     for (let i = 0; i < count; i++) {
       const password = `s2i-${randomBytes(12).toString("hex")}`;
       const dir = mkdtempSync(join(tmpdir(), "s2i-cosign-"));
-      const made = toolsContainer(ca)
+      // cosign alone, built without cache volumes so that the next run's session finds it cached.
+      const made = dag
+        .container()
+        .from(TOOLS_BASE)
+        .withDirectory("/usr/local/bin", built(COSIGN, ca, false))
         .withSecretVariable("COSIGN_PASSWORD", dag.setSecret(`cosign-password-${i}-${randomBytes(4).toString("hex")}`, password))
         .withEnvVariable("S2I_RUN", `${Date.now()}-${i}`)
         .withWorkdir("/keys")

@@ -15,11 +15,17 @@ function trixieWith(pkgs: string, after = ""): Container {
   return dag.container().from(TOOLS_BASE).withExec(["sh", "-c", install]);
 }
 
-/** Debian trixie with its Go (1.24), which fetches GO_TOOLCHAIN from the Go proxy; module and build caches shared. */
-function goBuilder(extraCa?: Secret): Container {
-  const c = trixieWith("golang-go ca-certificates")
-    .withMountedCache("/root/go/pkg/mod", dag.cacheVolume("s2i-go-mod"))
-    .withMountedCache("/root/.cache/go-build", dag.cacheVolume("s2i-go-build"))
+/**
+ * Debian trixie with its Go (1.24), which fetches GO_TOOLCHAIN from the Go proxy; module and
+ * build caches shared, unless `caches` is false: a test's own client session that built with
+ * them built again in the next session (seen: cosign compiled twice, ~10 min each), as if the
+ * volumes were the session's; without them the engine's cache answers the next session.
+ */
+function goBuilder(extraCa?: Secret, caches = true): Container {
+  let c = trixieWith("golang-go ca-certificates");
+  if (caches)
+    c = c.withMountedCache("/root/go/pkg/mod", dag.cacheVolume("s2i-go-mod")).withMountedCache("/root/.cache/go-build", dag.cacheVolume("s2i-go-build"));
+  c = c
     .withEnvVariable("GOTOOLCHAIN", GO_TOOLCHAIN)
     .withEnvVariable("GOPROXY", "https://proxy.golang.org")
     .withEnvVariable("GOFLAGS", "-mod=mod -buildvcs=false");
@@ -27,8 +33,8 @@ function goBuilder(extraCa?: Secret): Container {
 }
 
 /** The binaries of one tool, built from its pinned module (cached by the engine: the same inputs never build twice). */
-export function built(t: GoTool, extraCa?: Secret) {
-  return goBuilder(extraCa)
+export function built(t: GoTool, extraCa?: Secret, caches = true) {
+  return goBuilder(extraCa, caches)
     .withExec(["sh", "-c", goBuildScript(t)])
     .directory("/out");
 }
