@@ -31,11 +31,11 @@ export async function cosignKeyPairs(count: number): Promise<KeyPair[]> {
     for (let i = 0; i < count; i++) {
       const password = `s2i-${randomBytes(12).toString("hex")}`;
       const dir = mkdtempSync(join(tmpdir(), "s2i-cosign-"));
-      // cosign alone, built without cache volumes so that the next run's session finds it cached.
+      // cosign alone: the same build as the module's, so either finds it in the engine's cache.
       const made = dag
         .container()
         .from(TOOLS_BASE)
-        .withDirectory("/usr/local/bin", built(COSIGN, ca, false))
+        .withDirectory("/usr/local/bin", built(COSIGN, ca))
         .withSecretVariable("COSIGN_PASSWORD", dag.setSecret(`cosign-password-${i}-${randomBytes(4).toString("hex")}`, password))
         .withEnvVariable("S2I_RUN", `${Date.now()}-${i}`)
         .withWorkdir("/keys")

@@ -16,16 +16,13 @@ function trixieWith(pkgs: string, after = ""): Container {
 }
 
 /**
- * Debian trixie with its Go (1.24), which fetches GO_TOOLCHAIN from the Go proxy; module and
- * build caches shared, unless `caches` is false: a test's own client session that built with
- * them built again in the next session (seen: cosign compiled twice, ~10 min each), as if the
- * volumes were the session's; without them the engine's cache answers the next session.
+ * Debian trixie with its Go (1.24), which fetches GO_TOOLCHAIN from the Go proxy. No cache
+ * volumes: with them, syft and cosign were compiled again (10-15 min) after a change to ci/src
+ * and in each new test session, as if the volumes belonged to their caller; without them the
+ * engine caches the build by its inputs alone.
  */
-function goBuilder(extraCa?: Secret, caches = true): Container {
-  let c = trixieWith("golang-go ca-certificates");
-  if (caches)
-    c = c.withMountedCache("/root/go/pkg/mod", dag.cacheVolume("s2i-go-mod")).withMountedCache("/root/.cache/go-build", dag.cacheVolume("s2i-go-build"));
-  c = c
+function goBuilder(extraCa?: Secret): Container {
+  const c = trixieWith("golang-go ca-certificates")
     .withEnvVariable("GOTOOLCHAIN", GO_TOOLCHAIN)
     .withEnvVariable("GOPROXY", "https://proxy.golang.org")
     .withEnvVariable("GOFLAGS", "-mod=mod -buildvcs=false");
@@ -33,8 +30,8 @@ function goBuilder(extraCa?: Secret, caches = true): Container {
 }
 
 /** The binaries of one tool, built from its pinned module (cached by the engine: the same inputs never build twice). */
-export function built(t: GoTool, extraCa?: Secret, caches = true) {
-  return goBuilder(extraCa, caches)
+export function built(t: GoTool, extraCa?: Secret) {
+  return goBuilder(extraCa)
     .withExec(["sh", "-c", goBuildScript(t)])
     .directory("/out");
 }
