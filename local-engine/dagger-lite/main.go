@@ -172,6 +172,14 @@ func session(args []string) error {
 	defer cancel()
 	// The SDK ends the session by closing our stdin.
 	go func() { _, _ = io.Copy(io.Discard, os.Stdin); cancel() }()
+	// An engine that is stopping waits for our connection to close, and our close may wait for
+	// it: seen as an orphaned session that kept the engine "stopping" for minutes. Once the
+	// session is over, give the close a few seconds, then go.
+	go func() {
+		<-ctx.Done()
+		time.Sleep(10 * time.Second)
+		os.Exit(1)
+	}()
 
 	return serve(ctx, version, func(port int, token string) error {
 		b, err := json.Marshal(map[string]any{"port": port, "session_token": token})
