@@ -345,8 +345,10 @@ export class S2iPython {
     const refs = await publishTags(annotated, target, args, pushTags);
     if (blocked) return [...refs, blocked].join("\n");
     const repo = refs[0].replace(/:[^:/]+@sha256:.*$/, "");
+    // The SBOMs are made from the images before the source annotations (their layers and config
+    // are the same): a publish of the same build for another commit, or `sbom`, reuses the scan.
     const attached = await attachSupplyChain(
-      annotated,
+      images,
       repo,
       refs[0].split("@")[1],
       { ...record, finished: new Date() },

@@ -8,7 +8,7 @@ import { provenancePredicate } from "../provenance.js";
 import { registryHost } from "../registry-host.js";
 import { SBOM_FORMATS, type SbomFormat } from "../sbom-format.js";
 import { attachToImage } from "./attach.js";
-import { sbomOf } from "./sbom.js";
+import { sbomsOf } from "./sbom.js";
 
 /** What publish knows about the build, for the provenance. */
 export interface BuildRecord {
@@ -48,9 +48,10 @@ export function withSourceAnnotations(image: Container, r: BuildRecord): Contain
 }
 
 /**
- * After the push: each platform's SBOMs (syft), the provenance, and the signature and
- * attestations beside the image (cosign). Prints how long each part took (stderr) and returns
- * the line saying what was attached.
+ * After the push: each platform's SBOMs (syft, one scan of each of `images`, given before any
+ * annotation of the manifest), the provenance, and the signature and attestations beside the
+ * pushed image (cosign). Prints how long each part took (stderr) and returns the line saying
+ * what was attached.
  */
 export async function attachSupplyChain(images: Container[], repo: string, pushed: string, r: BuildRecord, s: SigningArgs): Promise<string> {
   const host = registryHost(repo);
@@ -58,8 +59,8 @@ export async function attachSupplyChain(images: Container[], repo: string, pushe
   const sboms = new Map<string, Map<SbomFormat, File>>();
   for (const image of images) {
     const byFormat = new Map<SbomFormat, File>();
-    for (const f of Object.keys(SBOM_FORMATS) as SbomFormat[])
-      byFormat.set(f, await sbomOf(image, f, targetImageName(r.target), r.pythonVersion, s.extraCa).sync());
+    const dir = await sbomsOf(image, targetImageName(r.target), r.pythonVersion, s.extraCa).sync();
+    for (const f of Object.keys(SBOM_FORMATS) as SbomFormat[]) byFormat.set(f, dir.file(SBOM_FORMATS[f].file));
     sboms.set(await image.platform(), byFormat);
   }
   const sbomTime = seconds(t0);
