@@ -8,6 +8,7 @@ import { daggerCall, explainCall, HOST_CA, readReport } from "../helpers/dagger-
 import { assertReportCoversPlan, WORKFLOW_TARGET } from "../helpers/report-plan.js";
 import { project } from "../helpers/project.js";
 import { bringUpEngine, engineProblem } from "../helpers/engine-ready.js";
+import { inSlot } from "../helpers/call-slots.js";
 import { markReport, sourceFingerprint } from "../helpers/source-fingerprint.js";
 
 /** The distros whose images get every app; the others get the smoke set. */
@@ -24,17 +25,19 @@ const covered = (t: (typeof debian)[number]) => t.version.key === WORKFLOW_TARGE
 
 for (const t of debian.filter((t) => !covered(t))) {
   const smoke = !FULL_SET_DISTROS.includes(t.distro.id);
-  test.serial(`${targetName(t)}: ${smoke ? "the smoke set" : "every sample app"}, by the module on the engine`, async (tt) => {
-    if (engineProblem()) return tt.fail(engineProblem());
-    const out = `results/engine/${t.version.key}-${t.distro.id}`;
-    const words = ["test", "--version", t.version.key, "--distro", t.distro.id, "--extra-ca", HOST_CA, "--fail-on-error=false"];
-    if (smoke) words.push("--smoke");
-    const fingerprint = sourceFingerprint();
-    const r = await daggerCall([...words, "export", "--path", out], targetName(t));
-    if (r.code !== 0) return tt.fail(`npm run dagger -- call ${words.join(" ")} failed: ${explainCall(r)}`);
-    // The red/green tests take this report as the green half of their red tests on this checkout.
-    markReport(out, fingerprint);
+  // The targets run a few at once (inSlot), each into its own report folder.
+  test(`${targetName(t)}: ${smoke ? "the smoke set" : "every sample app"}, by the module on the engine`, (tt) =>
+    inSlot(async () => {
+      if (engineProblem()) return tt.fail(engineProblem());
+      const out = `results/engine/${t.version.key}-${t.distro.id}`;
+      const words = ["test", "--version", t.version.key, "--distro", t.distro.id, "--extra-ca", HOST_CA, "--fail-on-error=false"];
+      if (smoke) words.push("--smoke");
+      const fingerprint = sourceFingerprint();
+      const r = await daggerCall([...words, "export", "--path", out], targetName(t));
+      if (r.code !== 0) return tt.fail(`npm run dagger -- call ${words.join(" ")} failed: ${explainCall(r)}`);
+      // The red/green tests take this report as the green half of their red tests on this checkout.
+      markReport(out, fingerprint);
 
-    await assertReportCoversPlan(tt, readReport(out), t, smoke, `${out}/`);
-  });
+      await assertReportCoversPlan(tt, readReport(out), t, smoke, `${out}/`);
+    }));
 }

@@ -11,6 +11,7 @@ import { planEntries, selectApps } from "../../ci/src/verify/plan.js";
 import type { CheckResult, Report } from "../../ci/src/verify/results.js";
 import { selectOne, targetName } from "../../ci/src/spec/select.js";
 import { brokenCheckout } from "../helpers/broken-checkout.js";
+import { inSlot } from "../helpers/call-slots.js";
 import { daggerCall, explainCall, HOST_CA, readReport, resultLine } from "../helpers/dagger-call.js";
 import { bringUpEngine, engineProblem } from "../helpers/engine-ready.js";
 import { project } from "../helpers/project.js";
@@ -67,40 +68,42 @@ function redProblem(r: CheckResult, call: RedCall, planned: ReturnType<typeof pl
 
 for (const [i, call] of RED_CALLS.entries()) {
   const target = selectOne(loaded.spec, call.version, RED_DISTRO);
-  test.serial(`red/green ${i + 1} on ${targetName(target)}: ${call.defects.map((d) => d.name).join("; ")}`, async (t) => {
-    if (engineProblem()) return t.fail(engineProblem());
-    const broken = await brokenCheckout(async (root) => {
-      let n = 0;
-      for (const d of call.defects) n += await d.edit(root);
-      return n;
-    });
-    const out = `results/engine/red-${i + 1}`;
-    const words = testWords(call);
-    let report: Report;
-    try {
-      const red = await daggerCall(["--source", broken, ...words, "export", "--path", out], `red ${i + 1}`);
-      if (red.code !== 0) return t.fail(`npm run dagger -- call --source ${broken} ${words.join(" ")}: ${explainCall(red)}`);
-      t.log(`red run: ${red.seconds.toFixed(0)} s`);
-      report = readReport(out);
-    } finally {
-      await rm(broken, { recursive: true, force: true });
-    }
+  // Calls run a few at once (inSlot): each on its own broken copy, into its own report folder.
+  test(`red/green ${i + 1} on ${targetName(target)}: ${call.defects.map((d) => d.name).join("; ")}`, (t) =>
+    inSlot(async () => {
+      if (engineProblem()) return t.fail(engineProblem());
+      const broken = await brokenCheckout(async (root) => {
+        let n = 0;
+        for (const d of call.defects) n += await d.edit(root);
+        return n;
+      });
+      const out = `results/engine/red-${i + 1}`;
+      const words = testWords(call);
+      let report: Report;
+      try {
+        const red = await daggerCall(["--source", broken, ...words, "export", "--path", out], `red ${i + 1}`);
+        if (red.code !== 0) return t.fail(`npm run dagger -- call --source ${broken} ${words.join(" ")}: ${explainCall(red)}`);
+        t.log(`red run: ${red.seconds.toFixed(0)} s`);
+        report = readReport(out);
+      } finally {
+        await rm(broken, { recursive: true, force: true });
+      }
 
-    const planned = plannedChecks(call);
-    t.deepEqual(report.results.map((r) => r.name).sort(), planned.map((p) => p.name).sort(), "one result per planned check");
-    const reds = call.defects.flatMap((d) => Object.keys(d.red));
-    for (const r of report.results.filter((x) => reds.includes(x.name))) t.log(`red:   ${resultLine(r)}`);
-    t.deepEqual(
-      report.results.flatMap((r) => redProblem(r, call, planned) ?? []),
-      [],
-      `each defect turns its checks red and nothing else (report in ${out}/)`,
-    );
+      const planned = plannedChecks(call);
+      t.deepEqual(report.results.map((r) => r.name).sort(), planned.map((p) => p.name).sort(), "one result per planned check");
+      const reds = call.defects.flatMap((d) => Object.keys(d.red));
+      for (const r of report.results.filter((x) => reds.includes(x.name))) t.log(`red:   ${resultLine(r)}`);
+      t.deepEqual(
+        report.results.flatMap((r) => redProblem(r, call, planned) ?? []),
+        [],
+        `each defect turns its checks red and nothing else (report in ${out}/)`,
+      );
 
-    const green = await greenResults(call, i);
-    for (const name of reds) {
-      const g = green.results.find((r) => r.name === name && r.image === targetName(target));
-      t.is(g?.outcome, "pass", `${name} passes on the intact checkout (${green.from})`);
-    }
-    t.log(`green: ${reds.length} checks pass in ${green.from}`);
-  });
+      const green = await greenResults(call, i);
+      for (const name of reds) {
+        const g = green.results.find((r) => r.name === name && r.image === targetName(target));
+        t.is(g?.outcome, "pass", `${name} passes on the intact checkout (${green.from})`);
+      }
+      t.log(`green: ${reds.length} checks pass in ${green.from}`);
+    }));
 }
