@@ -10,8 +10,13 @@ need podman
 
 rc=0
 if podman container exists "$ENGINE_CONTAINER"; then
-  if podman rm -f -t 30 "$ENGINE_CONTAINER" >/dev/null; then
-    log "engine container $ENGINE_CONTAINER removed"
+  # A clean shutdown keeps the build cache; an engine killed before it finished shutting down
+  # throws the whole cache away at its next start. So give it its time (S2I_ENGINE_STOP_TIMEOUT).
+  t=$(date +%s)
+  podman stop -t "$ENGINE_STOP_TIMEOUT" "$ENGINE_CONTAINER" >/dev/null 2>&1 || true
+  timeout "$ENGINE_STOP_TIMEOUT" podman wait --condition=exited "$ENGINE_CONTAINER" >/dev/null 2>&1 || true
+  if podman rm -f "$ENGINE_CONTAINER" >/dev/null; then
+    log "engine container $ENGINE_CONTAINER stopped in $(( $(date +%s) - t ))s and removed (its cache stays in volume $ENGINE_VOLUME)"
   else
     log "FAILED: podman rm -f $ENGINE_CONTAINER"; rc=1
   fi
