@@ -66,7 +66,11 @@ function redProblem(r: CheckResult, call: RedCall, planned: ReturnType<typeof pl
   return r.outcome === "pass" ? undefined : `${r.name}: no defect of this call breaks it, so it must pass`;
 }
 
-for (const [i, call] of RED_CALLS.entries()) {
+/** The apps a call builds and runs: the most of its cost. */
+const appCount = (call: RedCall) => new Set(call.defects.flatMap((d) => d.apps ?? [])).size;
+
+// The calls with the most apps are declared (so started) first: the slots then finish together.
+for (const [i, call] of [...RED_CALLS.entries()].sort(([, a], [, b]) => appCount(b) - appCount(a))) {
   const target = selectOne(loaded.spec, call.version, RED_DISTRO);
   // Calls run a few at once (inSlot): each on its own broken copy, into its own report folder.
   test(`red/green ${i + 1} on ${targetName(target)}: ${call.defects.map((d) => d.name).join("; ")}`, (t) =>
