@@ -10,6 +10,7 @@ import { targetImageName } from "../../ci/src/spec/image.js";
 import { targetName } from "../../ci/src/spec/select.js";
 import { daggerCall, explainCall, HOST_CA, readReport, resultLine } from "../helpers/dagger-call.js";
 import { bringUpEngine, engineProblem } from "../helpers/engine-ready.js";
+import { inSlot } from "../helpers/call-slots.js";
 import { project, projectRoot } from "../helpers/project.js";
 
 /** A plain requirements app, Django, one set up only by .s2i/environment, a poetry src layout, a uv project, quoted values, and one that must fail. */
@@ -33,39 +34,41 @@ test.before("a Dagger engine answers, and the s2i CLI is built", async () => {
 });
 
 for (const t of debian) {
-  test.serial(`${targetName(t)}: sample apps built with the real s2i CLI (--as-dockerfile), run and probed`, async (tt) => {
-    const problem = engineProblem() ?? s2iProblem;
-    if (problem) return tt.fail(problem);
-    const builder = `localhost/${targetImageName(t)}:latest`;
-    const contexts = await mkdtemp(join(tmpdir(), "s2i-cli-"));
-    for (const app of APPS) {
-      execFileSync(s2i, ["build", "--as-dockerfile", join(contexts, app, "Dockerfile"), join(projectRoot, "test/apps", app), builder], { stdio: "pipe" });
-    }
-    const dockerfile = await readFile(join(contexts, "app-module", "Dockerfile"), "utf8");
-    tt.regex(dockerfile, new RegExp(`^FROM ${builder.replace(/[.]/g, "\\.")}$`, "m"), "s2i names the builder in FROM");
-    tt.regex(dockerfile, /^CMD \/usr\/libexec\/s2i\/run$/m, "s2i writes a shell-form CMD");
-    tt.regex(dockerfile, /^ENV APP_MODULE="app:application"$/m, ".s2i/environment becomes ENV");
+  // The targets run a few at once (inSlot), each with its own contexts and report folder.
+  test(`${targetName(t)}: sample apps built with the real s2i CLI (--as-dockerfile), run and probed`, (tt) =>
+    inSlot(async () => {
+      const problem = engineProblem() ?? s2iProblem;
+      if (problem) return tt.fail(problem);
+      const builder = `localhost/${targetImageName(t)}:latest`;
+      const contexts = await mkdtemp(join(tmpdir(), "s2i-cli-"));
+      for (const app of APPS) {
+        execFileSync(s2i, ["build", "--as-dockerfile", join(contexts, app, "Dockerfile"), join(projectRoot, "test/apps", app), builder], { stdio: "pipe" });
+      }
+      const dockerfile = await readFile(join(contexts, "app-module", "Dockerfile"), "utf8");
+      tt.regex(dockerfile, new RegExp(`^FROM ${builder.replace(/[.]/g, "\\.")}$`, "m"), "s2i names the builder in FROM");
+      tt.regex(dockerfile, /^CMD \/usr\/libexec\/s2i\/run$/m, "s2i writes a shell-form CMD");
+      tt.regex(dockerfile, /^ENV APP_MODULE="app:application"$/m, ".s2i/environment becomes ENV");
 
-    const out = `results/engine/s2i-cli-${t.version.key}-${t.distro.id}`;
-    const words = [
-      "test-dockerfiles",
-      "--version",
-      t.version.key,
-      "--distro",
-      t.distro.id,
-      "--contexts",
-      contexts,
-      "--builder",
-      builder,
-      "--extra-ca",
-      HOST_CA,
-      "--fail-on-error=false",
-    ];
-    const r = await daggerCall([...words, "export", "--path", out], `s2i CLI ${targetName(t)}`);
-    if (r.code !== 0) return tt.fail(`npm run dagger -- call ${words.join(" ")}: ${explainCall(r)}`);
-    const results = readReport(out).results;
-    for (const res of results) tt.log(resultLine(res));
-    tt.deepEqual(results.map((x) => x.name).sort(), APPS.map((a) => `${a} from its own Dockerfile`).sort());
-    tt.deepEqual(results.filter((x) => x.outcome !== "pass").map(resultLine), [], `every app passes (report in ${out}/)`);
-  });
+      const out = `results/engine/s2i-cli-${t.version.key}-${t.distro.id}`;
+      const words = [
+        "test-dockerfiles",
+        "--version",
+        t.version.key,
+        "--distro",
+        t.distro.id,
+        "--contexts",
+        contexts,
+        "--builder",
+        builder,
+        "--extra-ca",
+        HOST_CA,
+        "--fail-on-error=false",
+      ];
+      const r = await daggerCall([...words, "export", "--path", out], `s2i CLI ${targetName(t)}`);
+      if (r.code !== 0) return tt.fail(`npm run dagger -- call ${words.join(" ")}: ${explainCall(r)}`);
+      const results = readReport(out).results;
+      for (const res of results) tt.log(resultLine(res));
+      tt.deepEqual(results.map((x) => x.name).sort(), APPS.map((a) => `${a} from its own Dockerfile`).sort());
+      tt.deepEqual(results.filter((x) => x.outcome !== "pass").map(resultLine), [], `every app passes (report in ${out}/)`);
+    }));
 }
