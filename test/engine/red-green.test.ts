@@ -23,8 +23,11 @@ const loaded = await project();
 test.before("a Dagger engine answers", bringUpEngine);
 
 /** The words of a call's `test`: its image, the apps its defects need (else --image-only), the report kept. */
+/** The apps a call's defects need, each once: what its `test` builds and runs, the most of its cost. */
+const callApps = (call: RedCall) => [...new Set(call.defects.flatMap((d) => d.apps ?? []))];
+
 function testWords(call: RedCall): string[] {
-  const apps = [...new Set(call.defects.flatMap((d) => d.apps ?? []))];
+  const apps = callApps(call);
   const narrow = apps.length ? ["--apps", apps.join(",")] : ["--image-only"];
   return ["test", "--version", call.version, "--distro", RED_DISTRO, "--extra-ca", HOST_CA, ...narrow, "--fail-on-error=false"];
 }
@@ -66,11 +69,8 @@ function redProblem(r: CheckResult, call: RedCall, planned: ReturnType<typeof pl
   return r.outcome === "pass" ? undefined : `${r.name}: no defect of this call breaks it, so it must pass`;
 }
 
-/** The apps a call builds and runs: the most of its cost. */
-const appCount = (call: RedCall) => new Set(call.defects.flatMap((d) => d.apps ?? [])).size;
-
 // The calls with the most apps are declared (so started) first: the slots then finish together.
-for (const [i, call] of [...RED_CALLS.entries()].sort(([, a], [, b]) => appCount(b) - appCount(a))) {
+for (const [i, call] of [...RED_CALLS.entries()].sort(([, a], [, b]) => callApps(b).length - callApps(a).length)) {
   const target = selectOne(loaded.spec, call.version, RED_DISTRO);
   // Calls run a few at once (inSlot): each on its own broken copy, into its own report folder.
   test(`red/green ${i + 1} on ${targetName(target)}: ${call.defects.map((d) => d.name).join("; ")}`, (t) =>
