@@ -64,9 +64,12 @@ ts_manifest=$(sed -n 's/^TS_SDK_MANIFEST=//p' <<<"$ts_out")
 [[ -n "$ts_content" && -n "$ts_manifest" ]] || die "ts-sdk-content.sh printed no content or manifest"
 
 # ---- files we add ---------------------------------------------------------
+[[ $ENGINE_GC_MIN_FREE =~ ^[0-9]+(%|[kKmMgGtT]?[iI]?[bB]?)$ ]] ||
+  die "S2I_ENGINE_GC_MIN_FREE=$ENGINE_GC_MIN_FREE: want a size (such as 20GB) or a percentage of the disk (such as 5%)"
 engine_json=$(cat <<EOF
 {
   "logLevel": "info",
+  "gc": { "reservedSpace": "10GB", "maxUsedSpace": "75%", "minFreeSpace": "$ENGINE_GC_MIN_FREE" },
   "registries": {
     "docker.io": { "mirrors": ["$REGISTRY_ADDR"] },
     "quay.io": { "mirrors": ["$REGISTRY_ADDR/quay"] },
