@@ -5,11 +5,13 @@ import test from "ava";
 import fs from "node:fs";
 import path from "node:path";
 import { bin, removeScratch, run, write } from "./helpers/s2i-sandbox.js";
-import { toolSandbox } from "./helpers/tool-sandbox.js";
+import { toolSandbox, uvWheel } from "./helpers/tool-sandbox.js";
 
 test.after.always("remove the scratch directory", removeScratch);
 
-const INSTALL_UV = "pip install --no-cache-dir --target <scratch>/uv uv>=0.8 |";
+/** How a build without a download cache to take from gets uv: pip downloads its wheel into the cache (uv is taken out of it); `own` is what the fake reports of the variables. */
+const installUv = (own = "") => [`pip download --no-cache-dir --no-deps --only-binary :all: --dest <home>/.cache/uv-wheel uv>=0.8 |${own}`];
+const INSTALL_UV = installUv();
 const UV_SYNC = "uv sync --locked --no-dev --no-editable --inexact --python <app-root>/bin/python";
 const FROM_LOCK = " UV_PROJECT_ENVIRONMENT=<app-root>";
 const ALL_FILES = ["uv.lock", "pylock.toml", "Pipfile", "Pipfile.lock", "poetry.lock", "requirements.txt", "pyproject.toml"];
@@ -20,20 +22,20 @@ test("assemble: one order of lock files and tools, printed, each case with the c
       name: "uv.lock wins over every other file, and holds the project",
       files: ALL_FILES,
       printed: "from uv.lock with uv",
-      calls: [INSTALL_UV, `${UV_SYNC} |${FROM_LOCK}`],
+      calls: [...INSTALL_UV, `${UV_SYNC} |${FROM_LOCK}`],
     },
     {
       name: "pylock.toml with a pip older than 26.1: uv; then the project with pip",
       files: ALL_FILES.filter((f) => f !== "uv.lock"),
       printed: "from pylock.toml with uv",
-      calls: [INSTALL_UV, "uv pip install --python <app-root>/bin/python -r pylock.toml |", "pip install . |"],
+      calls: [...INSTALL_UV, "uv pip install --python <app-root>/bin/python -r pylock.toml |", "pip install . |"],
     },
     {
       name: "pylock.toml with pip 26.0: still uv",
       files: ["pylock.toml"],
       env: { FAKE_PIP_VERSION: "26.0.1" },
       printed: "from pylock.toml with uv",
-      calls: [INSTALL_UV, "uv pip install --python <app-root>/bin/python -r pylock.toml |"],
+      calls: [...INSTALL_UV, "uv pip install --python <app-root>/bin/python -r pylock.toml |"],
     },
     ...["26.1", "27.0.2"].map((version) => ({
       name: `pylock.toml with pip ${version}: pip`,
@@ -47,7 +49,7 @@ test("assemble: one order of lock files and tools, printed, each case with the c
       files: ["pylock.toml"],
       env: { FAKE_PIP_VERSION: "26.1", ENABLE_UV: "true" },
       printed: "from pylock.toml with uv",
-      calls: [INSTALL_UV, "uv pip install --python <app-root>/bin/python -r pylock.toml |"],
+      calls: [...INSTALL_UV, "uv pip install --python <app-root>/bin/python -r pylock.toml |"],
     },
     {
       name: "Pipfile.lock and poetry.lock are not read without ENABLE_PIPENV/ENABLE_MICROPIPENV: requirements.txt with pip",
@@ -68,14 +70,14 @@ test("assemble: one order of lock files and tools, printed, each case with the c
       files: ["requirements.txt", "setup.py"],
       env: { ENABLE_UV: "yes" },
       printed: "from requirements.txt with uv",
-      calls: [INSTALL_UV, "uv pip install --python <app-root>/bin/python -r requirements.txt |", "uv pip install --python <app-root>/bin/python . |"],
+      calls: [...INSTALL_UV, "uv pip install --python <app-root>/bin/python -r requirements.txt |", "uv pip install --python <app-root>/bin/python . |"],
     },
     {
       name: "DISABLE_PYPROJECT_TOML_PROCESSING: uv installs the lock without the project",
       files: ["uv.lock", "pyproject.toml"],
       env: { DISABLE_PYPROJECT_TOML_PROCESSING: "1" },
       printed: "from uv.lock with uv",
-      calls: [INSTALL_UV, `${UV_SYNC} --no-install-project |${FROM_LOCK}`],
+      calls: [...INSTALL_UV, `${UV_SYNC} --no-install-project |${FROM_LOCK}`],
     },
   ];
   for (const c of cases) {
@@ -95,10 +97,10 @@ test("assemble: one order of lock files and tools, printed, each case with the c
 });
 
 test("assemble: a uv.lock build names no index: the lock is synced; with one, it is checked with its own and installed from that one", async (t) => {
-  const sync = [INSTALL_UV, `${UV_SYNC} |${FROM_LOCK}`];
+  const sync = [...INSTALL_UV, `${UV_SYNC} |${FROM_LOCK}`];
   // `own` is the user's own uv variable, which every tool sees; PIP_INDEX_URL reaches uv's install only.
   const exported = (index: string, own = "") => [
-    `${INSTALL_UV}${own}`,
+    ...installUv(own),
     // the check and export see no index variable, so the lock is judged against its own index
     "uv export --locked --no-dev --no-editable --format requirements.txt --quiet --output-file <scratch>/uv-lock-requirements.txt |",
     `uv pip install --python <app-root>/bin/python --no-deps -r <scratch>/uv-lock-requirements.txt | UV_DEFAULT_INDEX=${index}`,
@@ -111,10 +113,10 @@ test("assemble: a uv.lock build names no index: the lock is synced; with one, it
       exported("https://uv.example.test/simple/", " UV_DEFAULT_INDEX=https://uv.example.test/simple/"),
     ],
     // PIP_CERT is the CA bundle uv trusts too, unless SSL_CERT_FILE names one
-    [{ PIP_CERT: "/ca/bundle.pem" }, [INSTALL_UV, `${UV_SYNC} |${FROM_LOCK} SSL_CERT_FILE=/ca/bundle.pem`]],
+    [{ PIP_CERT: "/ca/bundle.pem" }, [...INSTALL_UV, `${UV_SYNC} |${FROM_LOCK} SSL_CERT_FILE=/ca/bundle.pem`]],
     [
       { PIP_CERT: "/ca/bundle.pem", SSL_CERT_FILE: "/ca/own.pem" },
-      [`${INSTALL_UV} SSL_CERT_FILE=/ca/own.pem`, `${UV_SYNC} |${FROM_LOCK} SSL_CERT_FILE=/ca/own.pem`],
+      [...installUv(" SSL_CERT_FILE=/ca/own.pem"), `${UV_SYNC} |${FROM_LOCK} SSL_CERT_FILE=/ca/own.pem`],
     ],
   ];
   for (const [env, calls] of cases) {
@@ -136,6 +138,56 @@ test("assemble: a uv.lock build names no index: the lock is synced; with one, it
   t.true(box.calls().includes("--no-deps -r <scratch>/uv-lock-requirements.txt | UV_INDEX_URL=https://old.example.test/\n"), box.calls());
 });
 
+test("assemble: uv is taken out of its wheel; the wheel stays in the download cache, or in the scratch folder with DISABLE_DOWNLOAD_CACHE", async (t) => {
+  const uvCalls = (box: ReturnType<typeof toolSandbox>) =>
+    box
+      .calls()
+      .split("\n")
+      .filter((l) => /^(pip|uv) /.test(l));
+  const install = "uv pip install --python <app-root>/bin/python -r requirements.txt |";
+
+  // A first build downloads the wheel into ~/.cache/uv-wheel, where it stays for save-artifacts.
+  const first = toolSandbox("assemble-uv-wheel");
+  first.files(["requirements.txt"]);
+  const r1 = await run("bash", [bin("s2i/bin/assemble")], { env: { ...first.env, ENABLE_UV: "1" }, cwd: first.home });
+  t.is(r1.code, 0, r1.stderr);
+  t.true(r1.stdout.includes("---> Installing uv for this build ...\n"), r1.stdout);
+  t.deepEqual(uvCalls(first), [...INSTALL_UV, install]);
+  t.deepEqual(fs.readdirSync(path.join(first.home, ".cache/uv-wheel")), ["uv-0.0.0-py3-none-any.whl"]);
+  t.deepEqual(fs.readdirSync(first.tmp), [], "uv itself is gone with the scratch folder");
+
+  // DISABLE_DOWNLOAD_CACHE: the wheel goes to the scratch folder and nothing of it stays.
+  const off = toolSandbox("assemble-uv-wheel-off");
+  off.files(["requirements.txt"]);
+  const r2 = await run("bash", [bin("s2i/bin/assemble")], { env: { ...off.env, ENABLE_UV: "1", DISABLE_DOWNLOAD_CACHE: "1" }, cwd: off.home });
+  t.is(r2.code, 0, r2.stderr);
+  t.deepEqual(uvCalls(off), [
+    "pip download --no-cache-dir --no-deps --only-binary :all: --dest <scratch>/uv-wheel uv>=0.8 | UV_NO_CACHE=1 PIP_NO_CACHE_DIR=off",
+    `${install} UV_NO_CACHE=1 PIP_NO_CACHE_DIR=off`,
+  ]);
+  t.deepEqual(fs.readdirSync(off.home), ["requirements.txt"]);
+  t.deepEqual(fs.readdirSync(off.tmp), []);
+
+  // A kept wheel whose uv does not run here (another platform's) is passed over: the wheel is downloaded again.
+  const foreign = toolSandbox("assemble-uv-wheel-foreign");
+  foreign.files(["requirements.txt"]);
+  write(path.join(foreign.dir, "not-uv"), "#!/bin/sh\nexit 126\n", 0o755);
+  fs.mkdirSync(path.join(foreign.home, ".cache/uv-wheel"), { recursive: true });
+  uvWheel(path.join(foreign.home, ".cache/uv-wheel/uv-0.0.0-py3-none-other.whl"), path.join(foreign.dir, "not-uv"));
+  const r3 = await run("bash", [bin("s2i/bin/assemble")], { env: { ...foreign.env, ENABLE_UV: "1" }, cwd: foreign.home });
+  t.is(r3.code, 0, r3.stderr);
+  t.deepEqual(uvCalls(foreign), [...INSTALL_UV, install]);
+
+  // A downloaded wheel without a uv that runs fails the build, saying so.
+  const broken = toolSandbox("assemble-uv-wheel-broken");
+  broken.files(["requirements.txt"]);
+  write(path.join(broken.dir, "uv-0.0.0-py3-none-any.whl"), "not a zip archive\n");
+  const r4 = await run("bash", [bin("s2i/bin/assemble")], { env: { ...broken.env, ENABLE_UV: "1" }, cwd: broken.home });
+  t.is(r4.code, 1);
+  t.true(r4.stdout.includes(`ERROR: the uv wheel pip downloaded to ${broken.home}/.cache/uv-wheel holds no uv executable that runs here.\n`), r4.stdout);
+  t.deepEqual(uvCalls(broken), [...INSTALL_UV]);
+});
+
 test("assemble: a stale uv.lock fails the build with uv's message; nothing is locked again or installed after it", async (t) => {
   const box = toolSandbox("assemble-stale");
   box.files(["uv.lock", "pyproject.toml", "requirements.txt"]);
@@ -147,7 +199,7 @@ test("assemble: a stale uv.lock fails the build with uv's message; nothing is lo
       .calls()
       .split("\n")
       .filter((l) => !l.startsWith("fix-permissions") && l),
-    [INSTALL_UV, `${UV_SYNC} |${FROM_LOCK}`],
+    [...INSTALL_UV, `${UV_SYNC} |${FROM_LOCK}`],
   );
   t.deepEqual(fs.readdirSync(box.tmp), [], "the scratch folder is removed on failure too");
 });

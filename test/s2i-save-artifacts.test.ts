@@ -4,19 +4,21 @@
 import test from "ava";
 import fs from "node:fs";
 import path from "node:path";
-import { CACHE_TAKEN, judgeArtifactMembers, judgeRebuildLog } from "../ci/src/verify/incremental-judges.js";
+import { CACHE_TAKEN, judgeArtifactMembers, judgeRebuildLog, UV_FROM_CACHE } from "../ci/src/verify/incremental-judges.js";
 import { bin, removeScratch, run, write } from "./helpers/s2i-sandbox.js";
-import { toolSandbox } from "./helpers/tool-sandbox.js";
+import { toolSandbox, uvWheel } from "./helpers/tool-sandbox.js";
 
 test.after.always("remove the scratch directory", removeScratch);
 
-/** A previous application image's home: pip's and uv's caches (with uv's relative links), the source, a venv. */
+/** A previous application image's home: pip's and uv's caches (with uv's relative links), uv's wheel, the source, a venv. */
 function previousImage(box: ReturnType<typeof toolSandbox>): string {
   const home = path.join(box.dir, "previous-home");
   write(path.join(home, ".cache/pip/http-v2/a/b/wheel-body"), "django wheel\n");
   write(path.join(home, ".cache/uv/archive-v0/K1/django/__init__.py"), "# django\n");
   fs.mkdirSync(path.join(home, ".cache/uv/wheels-v8/pypi/django"), { recursive: true });
   fs.symlinkSync("../../../archive-v0/K1", path.join(home, ".cache/uv/wheels-v8/pypi/django/5.2-py3-none-any"));
+  fs.mkdirSync(path.join(home, ".cache/uv-wheel"));
+  uvWheel(path.join(home, ".cache/uv-wheel/uv-0.0.0-py3-none-any.whl"), path.join(box.dir, "uv-fake"));
   write(path.join(home, "manage.py"), 'print("source")\n');
   write(path.join(home, ".local/venvs/pipenv/bin/pipenv"), "#!/bin/sh\n");
   return home;
@@ -31,13 +33,14 @@ async function saveArtifactsOf(box: ReturnType<typeof toolSandbox>, env: NodeJS.
   return { archive, members: list.stdout.split("\n").filter(Boolean) };
 }
 
-test("save-artifacts archives pip's and uv's caches as pip/ and uv/, nothing else, links as they are", async (t) => {
+test("save-artifacts archives pip's and uv's caches and uv's wheel as pip/, uv/ and uv-wheel/, nothing else, links as they are", async (t) => {
   const box = toolSandbox("save-artifacts");
   const home = previousImage(box);
   const { archive, members } = await saveArtifactsOf(box, { HOME: home });
   t.is(judgeArtifactMembers(members), undefined, members.join(" "));
   t.true(members.includes("pip/http-v2/a/b/wheel-body"), members.join(" "));
   t.true(members.includes("uv/archive-v0/K1/django/__init__.py"), members.join(" "));
+  t.true(members.includes("uv-wheel/uv-0.0.0-py3-none-any.whl"), members.join(" "));
   const verbose = await run("tar", ["-tvf", archive]);
   t.regex(verbose.stdout, /uv\/wheels-v8\/pypi\/django\/5\.2-py3-none-any -> \.\.\/\.\.\/\.\.\/archive-v0\/K1/);
   t.deepEqual(fs.readdirSync(box.tmp), [], "its scratch archive is removed");
@@ -62,16 +65,33 @@ test("assemble takes the caches from the artifacts beside the source; pip and uv
   fs.mkdirSync(artifacts);
   await run("tar", ["-xf", archive, "-C", artifacts]);
   box.files(["requirements.txt"]);
-  const r = await run("bash", [bin("s2i/bin/assemble")], { env: { ...box.env, PIP_NO_CACHE_DIR: "off" }, cwd: box.home });
+  const r = await run("bash", [bin("s2i/bin/assemble")], { env: { ...box.env, PIP_NO_CACHE_DIR: "off", ENABLE_UV: "1" }, cwd: box.home });
   t.is(r.code, 0, r.stderr);
   t.is(judgeRebuildLog(r.stdout), undefined, r.stdout);
-  t.true(r.stdout.includes(`${CACHE_TAKEN}pip uv)\n`), r.stdout);
+  t.true(r.stdout.includes(`${CACHE_TAKEN}pip uv uv-wheel)\n`), r.stdout);
   t.is(fs.readFileSync(path.join(box.home, ".cache/pip/http-v2/a/b/wheel-body"), "utf8"), "django wheel\n");
   t.is(fs.readlinkSync(path.join(box.home, ".cache/uv/wheels-v8/pypi/django/5.2-py3-none-any")), "../../../archive-v0/K1");
   t.deepEqual(fs.readdirSync(artifacts), [], "nothing of the artifacts is left to stay in the image");
-  // The image's PIP_NO_CACHE_DIR=off would keep pip from its cache: assemble drops it.
-  t.is(
+  // uv comes out of the handed-over wheel: no pip at all, and uv installs.
+  t.true(r.stdout.includes(`${UV_FROM_CACHE}\n`), r.stdout);
+  t.deepEqual(
     box
+      .calls()
+      .split("\n")
+      .filter((l) => /^(pip|uv) /.test(l)),
+    ["uv pip install --python <app-root>/bin/python -r requirements.txt |"],
+  );
+
+  // A pip build takes the same caches; the image's PIP_NO_CACHE_DIR=off would keep pip from its cache: assemble drops it.
+  const pipBox = toolSandbox("assemble-artifacts-pip");
+  fs.mkdirSync(path.join(pipBox.dir, "artifacts"));
+  await run("tar", ["-xf", archive, "-C", path.join(pipBox.dir, "artifacts")]);
+  pipBox.files(["requirements.txt"]);
+  const rp = await run("bash", [bin("s2i/bin/assemble")], { env: { ...pipBox.env, PIP_NO_CACHE_DIR: "off" }, cwd: pipBox.home });
+  t.is(rp.code, 0, rp.stderr);
+  t.true(rp.stdout.includes(`${CACHE_TAKEN}pip uv uv-wheel)\n`), rp.stdout);
+  t.is(
+    pipBox
       .calls()
       .split("\n")
       .find((l) => l.startsWith("pip install -r")),
@@ -93,7 +113,7 @@ test("assemble takes the caches from the artifacts beside the source; pip and uv
   write(path.join(own.src, ".cache/pip/mine"), "the source's\n");
   const r3 = await run("bash", [bin("s2i/bin/assemble")], { env: own.env, cwd: own.home });
   t.is(r3.code, 0, r3.stderr);
-  t.true(r3.stdout.includes(`${CACHE_TAKEN}uv)\n`), r3.stdout);
+  t.true(r3.stdout.includes(`${CACHE_TAKEN}uv uv-wheel)\n`), r3.stdout);
   t.deepEqual(fs.readdirSync(path.join(own.home, ".cache/pip")), ["mine"]);
 
   // A cache that cannot be put where pip looks (a file stands in its way) is a warning; the build goes on.
@@ -108,7 +128,7 @@ test("assemble takes the caches from the artifacts beside the source; pip and uv
     r4.stdout.includes(`WARNING: the previous build's pip cache could not be moved to ${path.join(blocked.dir, "a-file/pip")}; building without it.\n`),
     r4.stdout,
   );
-  t.true(r4.stdout.includes(`${CACHE_TAKEN}uv)\n`), r4.stdout);
+  t.true(r4.stdout.includes(`${CACHE_TAKEN}uv uv-wheel)\n`), r4.stdout);
   t.true(r4.stdout.includes("---> Installing dependencies from requirements.txt with pip\n"), r4.stdout);
 });
 

@@ -1,9 +1,10 @@
 // A sandbox for assemble's dependency installers (test/helpers/s2i-sandbox.ts's sandbox, with more
 // fakes): pip and uv log their arguments and the variables that steer them; the fake pip
-// installs the fake uv when assemble asks it for uv (`pip install --target DIR uv...`).
+// downloads a uv wheel holding the fake uv when assemble asks it for uv (`pip download --dest DIR uv...`).
 import fs from "node:fs";
 import path from "node:path";
-import { sandbox, write } from "./s2i-sandbox.js";
+import { spawnSync } from "node:child_process";
+import { hostPython, sandbox, write } from "./s2i-sandbox.js";
 
 /** The variables the fakes report, in this order, when they are set. */
 export const TOOL_VARIABLES = ["UV_PROJECT_ENVIRONMENT", "UV_DEFAULT_INDEX", "UV_INDEX_URL", "SSL_CERT_FILE", "UV_NO_CACHE", "PIP_NO_CACHE_DIR"];
@@ -15,6 +16,7 @@ export function toolSandbox(name: string) {
   write(
     fakeUv,
     `#!/bin/bash
+if [[ "$1" == --version ]]; then echo "uv 0.0.0"; exit 0; fi
 printf 'uv %s |' "$*" >> "${box.log}"; { ${report}; echo; } >> "${box.log}"
 if [[ -n "$FAKE_UV_STALE" && " $* " == *" --locked "* ]]; then
   echo "error: The lockfile at \\\`uv.lock\\\` needs to be updated, but \\\`--locked\\\` was provided." >&2
@@ -23,14 +25,16 @@ fi
 `,
     0o755,
   );
+  const fakeWheel = path.join(box.dir, "uv-0.0.0-py3-none-any.whl");
+  uvWheel(fakeWheel, fakeUv);
   write(
     path.join(box.fakeBin, "pip"),
     `#!/bin/bash
 if [[ "$1" == --version ]]; then echo "pip \${FAKE_PIP_VERSION:-23.0.1} from /x (python 3.11)"; exit 0; fi
 printf 'pip %s |' "$*" >> "${box.log}"; { ${report}; echo; } >> "${box.log}"
-if [[ "$*" == *"--target "*" uv>=0.8" ]]; then
-  all="$*"; target=\${all#*--target }; target=\${target%% *}
-  mkdir -p "$target/bin" && cp "${fakeUv}" "$target/bin/uv"
+if [[ "$1" == download && "$*" == *" uv>=0.8" ]]; then
+  all="$*"; dest=\${all#*--dest }; dest=\${dest%% *}
+  mkdir -p "$dest" && cp "${fakeWheel}" "$dest/"
 fi
 `,
     0o755,
@@ -50,4 +54,11 @@ fi
       .replaceAll(box.home, "<home>");
   const env: NodeJS.ProcessEnv = { ...box.env, TMPDIR: tmp, S2I_SOURCE_DIR: src };
   return { ...box, tmp, src, files, calls, env };
+}
+
+/** A wheel of uv as PyPI's are laid out for what assemble reads of it: a zip archive with the executable `uv` (here `executable`) under uv-VERSION.data/scripts/. */
+export function uvWheel(file: string, executable: string): void {
+  const zip = "import sys, zipfile\nwith zipfile.ZipFile(sys.argv[1], 'w') as z: z.write(sys.argv[2], 'uv-0.0.0.data/scripts/uv')";
+  const r = spawnSync(hostPython, ["-c", zip, file, executable], { encoding: "utf8" });
+  if (r.status !== 0) throw new Error(`writing the uv wheel ${file} failed: ${r.stderr}`);
 }
