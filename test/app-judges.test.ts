@@ -3,10 +3,19 @@
 // the table's limit, shells that find another python, an incremental build whose archive holds
 // more than the caches; the first phase that failed decides.
 import test from "ava";
-import { judgeApp, judgeExpectedFailure, judgeResponse, judgeStop, type AppObservation } from "../ci/src/verify/app-judges.js";
+import {
+  judgeApp,
+  judgeExpectedFailure,
+  judgeResponse,
+  judgeStop,
+  retimeStop,
+  STOP_TRIES,
+  stopLines,
+  type AppObservation,
+} from "../ci/src/verify/app-judges.js";
 import { shellProblems, type ShellsObservation } from "../ci/src/verify/shell-probes.js";
 import type { SampleApp } from "../ci/src/spec/sample-apps.js";
-import { CACHE_TAKEN } from "../ci/src/verify/incremental-judges.js";
+import { CACHE_TAKEN, UV_FROM_CACHE } from "../ci/src/verify/incremental-judges.js";
 import { project } from "./helpers/project.js";
 
 const { spec } = await project();
@@ -70,6 +79,23 @@ test("a stop: within the limit with status 0 or 143 passes; killed at the timeou
   t.is(judgeApp(app, { ...good, stops: { ...stops, runs: [] } }, target).got, "no stop was observed");
 });
 
+test("a stop is timed again only when it was clean but over the limit, at most STOP_TRIES times; the line says so", (t) => {
+  t.true(retimeStop({ status: 0, seconds: 5.1, pid1: "gunicorn" }, 5));
+  t.true(retimeStop({ status: 143, seconds: 7, pid1: "gunicorn" }, 5));
+  const tries = (n: number) => Array.from({ length: n }, () => 5.5);
+  t.true(retimeStop({ status: 0, seconds: 6, pid1: "gunicorn", earlier: tries(STOP_TRIES - 2) }, 5), "a try before the last gets another");
+  t.false(retimeStop({ status: 0, seconds: 6, pid1: "gunicorn", earlier: tries(STOP_TRIES - 1) }, 5), "the last try is the last");
+  t.false(retimeStop({ status: 0, seconds: 4.9, pid1: "gunicorn" }, 5), "within the limit");
+  t.false(retimeStop({ killed: true, grace: 10, seconds: 10, status: 137, pid1: "sh" }, 5), "a server that ignored SIGTERM");
+  t.false(retimeStop({ status: 1, seconds: 6, pid1: "gunicorn" }, 5), "a bad exit status");
+  t.false(retimeStop({ error: "no answer" }, 5));
+  const [again] = stopLines([{ variant: "exec-form CMD", outcome: { status: 0, seconds: 1.2, pid1: "gunicorn", earlier: [5.1, 6.11] } }], 5);
+  t.deepEqual(again, { why: undefined, text: "exec-form CMD: stopped in 1.2 s, status 0 (timed 3 times: before, it took 5.1 s, 6.11 s)" });
+  // The last try is judged: over the limit again, it fails.
+  const [slow] = stopLines([{ variant: "exec-form CMD", outcome: { status: 0, seconds: 6.9, pid1: "gunicorn", earlier: [5.1, 7] } }], 5);
+  t.is(slow.why, "stopped in 6.9 s, over the limit of 5 s (status 0, PID 1: gunicorn)");
+});
+
 test("shells exec'd into the app: the venv's python and pip of this Python and the app's variables, in each of the three shells", (t) => {
   t.deepEqual(shellProblems(shells(), "3.11"), []);
   t.deepEqual(
@@ -104,7 +130,10 @@ test("judgeApp: the first phase that failed decides", (t) => {
   );
   // An s2i-incremental app: what save-artifacts handed over is judged before the runs; unobserved, it fails.
   const incremental = { ...app, flow: "s2i-incremental" } as SampleApp;
-  const handedOver = { members: ["uv/", "uv/archive-v0/x"], rebuildLog: `${CACHE_TAKEN}uv)\n` };
+  const handedOver = {
+    members: ["uv/", "uv/archive-v0/x", "uv-wheel/uv-0.9.0-py3-none-any.whl"],
+    rebuildLog: `${CACHE_TAKEN}uv uv-wheel)\n${UV_FROM_CACHE}\n`,
+  };
   t.is(judgeApp(incremental, { ...good, incremental: handedOver }, target).outcome, "pass");
   t.regex(
     judgeApp(incremental, { ...good, incremental: { ...handedOver, members: ["bin/", ...handedOver.members] } }, target).got!,

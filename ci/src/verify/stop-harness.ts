@@ -81,6 +81,8 @@ export interface StopOutcome {
   killed?: boolean;
   status?: number;
   error?: string;
+  /** The seconds of the earlier tries, each clean but over the limit; this outcome is the last try's (see retimeStop). */
+  earlier?: number[];
 }
 
 /**

@@ -7,7 +7,7 @@
  */
 import { dag, ExecError, ReturnType, type Container, type Directory, type Service } from "@dagger.io/dagger";
 import { STOP_GRACE, type SampleApp } from "../../spec/sample-apps.js";
-import { judgeIncremental, probeFailures, stopLines, type AppObservation } from "../app-judges.js";
+import { judgeIncremental, probeFailures, retimeStop, stopLines, type AppObservation } from "../app-judges.js";
 import { parseDockerfile, testDockerfilePath, type TestDockerfile } from "../dockerfile-parse.js";
 import { errorLine, errorText, failureOutput } from "../error-text.js";
 import { extraCaLeft } from "../image-judges.js";
@@ -114,9 +114,18 @@ async function observeStops(u: ImageUnderTest, app: SampleApp, build: AppBuild, 
   const grace = STOP_GRACE * factor;
   // One after another: a stop is timed, and stops of the same app at once would slow each other down.
   const outcomes: StopOutcome[] = [];
-  for (const v of variants) outcomes.push(await stopOnce(build.container, v, url, user, grace, u.runId));
-  const runs = variants.map((v, i) => ({ variant: v.name, outcome: outcomes[i] }));
   const limit = app.stopWithin * factor;
+  for (const v of variants) {
+    let o = await stopOnce(build.container, v, url, user, grace, u.runId);
+    while (retimeStop(o, limit)) {
+      const earlier = [...(o.earlier ?? []), o.seconds!];
+      // A pause that grows with each try lets a burst of the machine's other work pass.
+      await new Promise((resolve) => setTimeout(resolve, 5000 * earlier.length));
+      o = { ...(await stopOnce(build.container, v, url, user, grace, `${u.runId}-try${earlier.length + 1}`)), earlier };
+    }
+    outcomes.push(o);
+  }
+  const runs = variants.map((v, i) => ({ variant: v.name, outcome: outcomes[i] }));
   console.error(
     `[${imageLabel(u)}] stop on SIGTERM, ${app.name}: ${stopLines(runs, limit)
       .map((l, i) => (l.why ? l.text : `${l.text} (PID 1: ${runs[i].outcome.pid1})`))
