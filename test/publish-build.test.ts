@@ -34,6 +34,20 @@ test("a refused push is one line that says why", (t) => {
   // As the engine reported a registry killed in the middle of a push (test/faults/registry-mid-push.test.ts).
   const gone = pushFailure(ref, new Error('failed to do request: Post "http://127.0.0.1:5002/v2/s2i-fault/x/blobs/uploads/": EOF'));
   t.is(gone, `push of ${ref} failed: the registry went away during the push (EOF); nothing was tagged by this push`);
+  // The registry killed after a layer was mounted: the report cut Go's text at "http: serv"; this is
+  // the Go HTTP client's error for a connection the server closed, the one its text starts so.
+  const closed = pushFailure(
+    ref,
+    new Error(
+      'pushing with mount from s2i-test/x: failed to do request: Post "http://127.0.0.1:5002/v2/s2i-fault/x/blobs/uploads/?mount=sha256:d3&from=s2i-test/x": http: server closed idle connection',
+    ),
+  );
+  t.is(closed, `push of ${ref} failed: the registry went away during the push (server closed idle connection); nothing was tagged by this push`);
+  const refused = pushFailure(
+    ref,
+    new Error('failed to do request: Post "http://127.0.0.1:5002/v2/s2i-fault/x/blobs/uploads/": dial tcp 127.0.0.1:5002: connect: connection refused'),
+  );
+  t.is(refused, `push of ${ref} failed: the registry went away during the push (it no longer answers); nothing was tagged by this push`);
   t.false(pushFailure(ref, new Error("something else\nsecond line")).includes("\n"));
 });
 

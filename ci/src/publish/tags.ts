@@ -13,17 +13,23 @@ export function defaultTags(t: Target, pythonVersion: string, gitSha: string | u
   return [pythonVersion, t.version.key, t.distro.id, "latest", stamp];
 }
 
+/** A registry that stopped mid-push, as Go's HTTP client says it (its words, in one of the groups). */
+const GONE = /: (EOF)\b|(connection reset by peer|broken pipe|server closed idle connection)/i;
+
 /** One line for a push the registry refused or could not take. */
 export function pushFailure(ref: string, e: unknown): string {
-  const text = withoutTraceIds(e instanceof Error ? e.message : String(e));
-  const why = /\b401\b|unauthorized|authentication required|denied/i.test(text)
-    ? "the registry refused the credentials"
-    : /connection refused|no such host|i\/o timeout|dial tcp|connect: /i.test(text)
-      ? "the registry is not reachable"
-      : /: EOF\b|connection reset by peer|broken pipe/i.test(text)
-        ? `the registry went away during the push (${/EOF|connection reset by peer|broken pipe/i.exec(text)![0]})`
-        : text.split("\n")[0].slice(0, 300);
-  return `push of ${ref} failed: ${why}; nothing was tagged by this push`;
+  return `push of ${ref} failed: ${pushFailureReason(withoutTraceIds(e instanceof Error ? e.message : String(e)))}; nothing was tagged by this push`;
+}
+
+function pushFailureReason(text: string): string {
+  if (/\b401\b|unauthorized|authentication required|denied/i.test(text)) return "the registry refused the credentials";
+  if (/connection refused|no such host|i\/o timeout|dial tcp|connect: /i.test(text)) {
+    // A request to upload a layer means the registry had answered before: refused now, it went away.
+    return /\/blobs\/uploads\//.test(text) ? "the registry went away during the push (it no longer answers)" : "the registry is not reachable";
+  }
+  const gone = GONE.exec(text);
+  if (gone) return `the registry went away during the push (${gone[1] ?? gone[2]})`;
+  return text.split("\n")[0].slice(0, 300);
 }
 
 /** Checks the Python version the built image reports, e.g. 3.12.9 (the first tag). */
