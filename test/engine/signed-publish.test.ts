@@ -66,9 +66,10 @@ test.serial(
     t.is(r.code, 0, explainCall(r));
     t.log(`publish (smoke checks, push, SBOMs, provenance, signing) took ${r.seconds.toFixed(0)} s`);
     const timing = r.stderr.split("\n").find((l) => l.includes("[publish]") && l.includes("SBOMs"));
-    t.truthy(timing, "publish says how long the SBOMs, provenance and signing took");
+    t.truthy(timing, `publish says how long the SBOMs, provenance and signing took\n${explainCall(r)}`);
     t.log(timing);
     const refs = r.stdout.split("\n").filter((l) => l.startsWith(`${REPO}:`));
+    if (!refs.length) return t.fail(`publish printed no reference of ${REPO}\n${explainCall(r)}`);
     digestA = refs[0].split("@")[1];
     t.regex(digestA, /^sha256:[0-9a-f]{64}$/);
     t.regex(r.stdout, new RegExp(`^signed ${REPO}@${digestA}; attached provenance and 2 SBOMs \\(spdx-json, cyclonedx-json\\) for linux/\\w+, signed$`, "m"));
