@@ -18,6 +18,7 @@ import { HOST_CA, notPassed, resultLine } from "../helpers/dagger-call.js";
 import { introspectedTypedefs } from "../helpers/introspected-typedefs.js";
 import { parseReportJson } from "../../ci/src/verify/results.js";
 import { markReport, sourceFingerprint } from "../helpers/source-fingerprint.js";
+import { removeWhenDone } from "../helpers/scratch.js";
 
 const USER = "s2i-ci";
 /** The target whose test job runs: the quickest Debian image the matrix lists. */
@@ -108,7 +109,7 @@ test.serial(`the workflow's unit, matrix and test jobs (${TARGET.version} on ${T
   if (process.getuid?.() !== 0) return t.fail("this test creates the unprivileged user and switches to it: run it as root (as .ci/run does)");
   ensureUser();
   const fingerprint = sourceFingerprint();
-  const copy = freshCopy();
+  const copy = removeWhenDone(t, freshCopy());
   // The engine is the one up.sh started as root; the user reaches it through the client environment.
   const defs = await introspectedTypedefs(projectRoot);
   const engineEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith("_EXPERIMENTAL_DAGGER_") || k === "DO_NOT_TRACK")) as Record<
@@ -186,5 +187,5 @@ test.serial(`the workflow's unit, matrix and test jobs (${TARGET.version} on ${T
   markReport(kept, fingerprint);
   t.deepEqual(notPassed(report.results).map(resultLine), [], "no check failed or went unrun");
   const { spec } = await project();
-  await assertReportCoversPlan(t, report, selectOne(spec, TARGET.version, TARGET.distro), false, `${copy}/results/`);
+  await assertReportCoversPlan(t, report, selectOne(spec, TARGET.version, TARGET.distro), false, `${kept}/ (the copy is removed)`);
 });

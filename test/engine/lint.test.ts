@@ -10,6 +10,7 @@ import { brokenCheckout } from "../helpers/broken-checkout.js";
 import { daggerCall, explainCall } from "../helpers/dagger-call.js";
 import { bringUpEngine, engineProblem } from "../helpers/engine-ready.js";
 import { project } from "../helpers/project.js";
+import { removeWhenDone } from "../helpers/scratch.js";
 
 test.before("a Dagger engine answers", bringUpEngine);
 
@@ -39,6 +40,7 @@ test.serial("lint goes red on a broken script: an unquoted variable (shellcheck)
     await writeFile(cg, `${await readFile(cg, "utf8")}def broken(:\n`);
     return 2;
   });
+  removeWhenDone(t, broken);
   const r = await daggerCall(["--source", broken, "lint", "--version", "3.11-minimal"], "lint, broken");
   t.is(r.code, 1, explainCall(r));
   t.regex(r.stderr, /3\.11-minimal\/root\/usr\/bin\/fix-permissions \(sh\):[\s\S]*SC2086/, explainCall(r));

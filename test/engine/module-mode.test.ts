@@ -15,6 +15,7 @@ import { daggerCall, explainCall } from "../helpers/dagger-call.js";
 import { bringUpEngine, engineProblem } from "../helpers/engine-ready.js";
 import { introspectedTypedefs } from "../helpers/introspected-typedefs.js";
 import { project, projectRoot } from "../helpers/project.js";
+import { removeWhenDone } from "../helpers/scratch.js";
 
 test.before("a Dagger engine answers", bringUpEngine);
 
@@ -139,12 +140,12 @@ const faults: [string, (src: string) => string, RegExp[]][] = [
 for (const [fault, edit, want] of faults) {
   test.serial(`module fault, ${fault}: the call fails with the engine's error (red); the mended module answers (green)`, async (t) => {
     if (engineProblem()) return t.fail(engineProblem());
-    const broken = await moduleCopy(edit);
+    const broken = removeWhenDone(t, await moduleCopy(edit));
     const red = await daggerCall(["-m", broken, "--source", projectRoot, "matrix", "--json"], `red: ${fault}`);
     t.is(red.code, 1, explainCall(red));
     for (const re of want) t.regex(red.stderr, re, explainCall(red));
     t.log(`red: ${red.stderr.split("\n").find((l) => l.startsWith("error:"))}`);
-    const mended = await moduleCopy();
+    const mended = removeWhenDone(t, await moduleCopy());
     const green = await daggerCall(["-m", mended, "--source", projectRoot, "matrix", "--json"], `green: ${fault}`);
     t.is(green.code, 0, explainCall(green));
     t.true((JSON.parse(green.stdout) as unknown[]).length > 0, "the mended module lists the targets");
@@ -153,7 +154,7 @@ for (const [fault, edit, want] of faults) {
 
 test.serial("chained export: the rendered Dockerfile and the built image reach this machine", async (t) => {
   if (engineProblem()) return t.fail(engineProblem());
-  const out = await mkdtemp(join(tmpdir(), "s2i-export-"));
+  const out = removeWhenDone(t, await mkdtemp(join(tmpdir(), "s2i-export-")));
   const file = join(out, "Dockerfile");
   const r = await daggerCall(["dockerfile", "--version", "3.11-minimal", "--distro", "debian12", "export", "--path", file], "export dockerfile");
   t.is(r.code, 0, explainCall(r));

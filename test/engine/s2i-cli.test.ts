@@ -12,6 +12,7 @@ import { daggerCall, explainCall, HOST_CA, readReport, resultLine } from "../hel
 import { bringUpEngine, engineProblem } from "../helpers/engine-ready.js";
 import { inSlot } from "../helpers/call-slots.js";
 import { project, projectRoot } from "../helpers/project.js";
+import { removeWhenDone } from "../helpers/scratch.js";
 
 /** A plain requirements app, Django, one set up only by .s2i/environment, a poetry src layout, a uv project, quoted values, and one that must fail. */
 const APPS = ["standalone", "django", "app-module", "poetry-src-layout", "uv-src-layout", "quoted-environment", "pipenv-and-micropipenv-should-fail"];
@@ -40,7 +41,7 @@ for (const t of debian) {
       const problem = engineProblem() ?? s2iProblem;
       if (problem) return tt.fail(problem);
       const builder = `localhost/${targetImageName(t)}:latest`;
-      const contexts = await mkdtemp(join(tmpdir(), "s2i-cli-"));
+      const contexts = removeWhenDone(tt, await mkdtemp(join(tmpdir(), "s2i-cli-")));
       for (const app of APPS) {
         execFileSync(s2i, ["build", "--as-dockerfile", join(contexts, app, "Dockerfile"), join(projectRoot, "test/apps", app), builder], { stdio: "pipe" });
       }

@@ -7,7 +7,8 @@
 import test from "ava";
 import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
+import { dirname } from "node:path";
 import { forgeAttestation, statements, type Statement } from "../helpers/attestation-read.js";
 import { cosignKeyPairs, type KeyPair } from "../helpers/cosign-keys.js";
 import { daggerCall, explainCall, HOST_CA, type CallResult } from "../helpers/dagger-call.js";
@@ -16,6 +17,7 @@ import { blobOf, layerTar, manifestOf, putManifest, tagsOf } from "../helpers/re
 import { purlType, sbomPackages, type SbomPackage } from "../../ci/src/publish/sbom-read.js";
 import { recordedBases } from "../../ci/src/publish/base-images.js";
 import type { ProvenancePredicate } from "../../ci/src/publish/provenance.js";
+import { removeWhenDone } from "../helpers/scratch.js";
 
 const REGISTRY = "127.0.0.1:5000";
 const NS = `s2i-signed-${randomBytes(3).toString("hex")}`;
@@ -40,6 +42,11 @@ const call = async (words: string[], label: string) => {
 test.before("a Dagger engine answers; two cosign key pairs", async () => {
   await bringUpEngine();
   if (!engineProblem()) keys = await cosignKeyPairs(2);
+});
+
+// The key pairs' folders hold private keys: none stays behind.
+test.after.always("the test key pairs are removed", () => {
+  for (const k of keys) rmSync(dirname(k.key), { recursive: true, force: true });
 });
 
 const publishSigned = (sha: string) => {
@@ -221,7 +228,7 @@ test.serial("the private key and its password are in no log and no layer of the 
 
 test.serial("the full image's SBOM does list its compilers (the toolchain check can fail)", async (t) => {
   if (engineProblem()) return t.fail(engineProblem());
-  const out = `/tmp/s2i-sbom-${NS}.cdx.json`;
+  const out = removeWhenDone(t, `/tmp/s2i-sbom-${NS}.cdx.json`);
   const r = await call(
     ["sbom", "--version", "3.11", "--distro", "debian12", "--format", "cyclonedx-json", "--extra-ca", HOST_CA, "export", "--path", out],
     "sbom full",

@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { daggerCall, explainCall, HOST_CA, readReport, resultLine } from "../helpers/dagger-call.js";
 import { bringUpEngine, engineProblem } from "../helpers/engine-ready.js";
 import { projectRoot } from "../helpers/project.js";
+import { removeWhenDone } from "../helpers/scratch.js";
 
 const INDEX = "http://127.0.0.1:9/simple";
 
@@ -15,7 +16,7 @@ test.before("a Dagger engine answers", bringUpEngine);
 
 test.serial("an unreachable package index fails only the app that uses it, naming the index and the package, after one retry", async (t) => {
   if (engineProblem()) return t.fail(engineProblem());
-  const copy = await mkdtemp(join(tmpdir(), "s2i-index-fault-"));
+  const copy = removeWhenDone(t, await mkdtemp(join(tmpdir(), "s2i-index-fault-")));
   for (const p of ["specs", "templates", "test/apps"]) await cp(join(projectRoot, p), join(copy, p), { recursive: true });
   await mkdir(join(copy, "test/apps/standalone/.s2i"), { recursive: true });
   await writeFile(join(copy, "test/apps/standalone/.s2i/environment"), `PIP_INDEX_URL=${INDEX}\nPIP_TRUSTED_HOST=127.0.0.1\n`);
