@@ -318,7 +318,7 @@ export const RED_CALLS: RedCall[] = [
         name: "a save-artifacts that archives the virtual environment's bin besides the caches",
         edit: (root) =>
           editFile(root, template("s2i/bin/save-artifacts.hbs"), (t) =>
-            t.replace("for name in pip uv uv-wheel; do\n", 'tar -rf "$archive" -C "$APP_ROOT" bin\n$&'),
+            t.replace('for name in "${download_caches[@]}"; do\n', 'tar -rf "$archive" -C "$APP_ROOT" bin\n$&'),
           ),
         apps: ["django-incremental"],
         red: { "django-incremental": /^save-artifacts archived more than the download caches: bin\// },
