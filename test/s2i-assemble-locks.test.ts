@@ -139,11 +139,6 @@ test("assemble: a uv.lock build names no index: the lock is synced; with one, it
 });
 
 test("assemble: uv is taken out of its wheel; the wheel stays in the download cache, or in the scratch folder with DISABLE_DOWNLOAD_CACHE", async (t) => {
-  const uvCalls = (box: ReturnType<typeof toolSandbox>) =>
-    box
-      .calls()
-      .split("\n")
-      .filter((l) => /^(pip|uv) /.test(l));
   const install = "uv pip install --python <app-root>/bin/python -r requirements.txt |";
 
   // A first build downloads the wheel into ~/.cache/uv-wheel, where it stays for save-artifacts.
@@ -152,7 +147,7 @@ test("assemble: uv is taken out of its wheel; the wheel stays in the download ca
   const r1 = await run("bash", [bin("s2i/bin/assemble")], { env: { ...first.env, ENABLE_UV: "1" }, cwd: first.home });
   t.is(r1.code, 0, r1.stderr);
   t.true(r1.stdout.includes("---> Installing uv for this build ...\n"), r1.stdout);
-  t.deepEqual(uvCalls(first), [...INSTALL_UV, install]);
+  t.deepEqual(first.toolCalls(), [...INSTALL_UV, install]);
   t.deepEqual(fs.readdirSync(path.join(first.home, ".cache/uv-wheel")), ["uv-0.0.0-py3-none-any.whl"]);
   t.deepEqual(fs.readdirSync(first.tmp), [], "uv itself is gone with the scratch folder");
 
@@ -161,7 +156,7 @@ test("assemble: uv is taken out of its wheel; the wheel stays in the download ca
   off.files(["requirements.txt"]);
   const r2 = await run("bash", [bin("s2i/bin/assemble")], { env: { ...off.env, ENABLE_UV: "1", DISABLE_DOWNLOAD_CACHE: "1" }, cwd: off.home });
   t.is(r2.code, 0, r2.stderr);
-  t.deepEqual(uvCalls(off), [
+  t.deepEqual(off.toolCalls(), [
     "pip download --no-cache-dir --no-deps --only-binary :all: --dest <scratch>/uv-wheel uv>=0.8 | UV_NO_CACHE=1 PIP_NO_CACHE_DIR=off",
     `${install} UV_NO_CACHE=1 PIP_NO_CACHE_DIR=off`,
   ]);
@@ -176,7 +171,7 @@ test("assemble: uv is taken out of its wheel; the wheel stays in the download ca
   uvWheel(path.join(foreign.home, ".cache/uv-wheel/uv-0.0.0-py3-none-other.whl"), path.join(foreign.dir, "not-uv"));
   const r3 = await run("bash", [bin("s2i/bin/assemble")], { env: { ...foreign.env, ENABLE_UV: "1" }, cwd: foreign.home });
   t.is(r3.code, 0, r3.stderr);
-  t.deepEqual(uvCalls(foreign), [...INSTALL_UV, install]);
+  t.deepEqual(foreign.toolCalls(), [...INSTALL_UV, install]);
 
   // A downloaded wheel without a uv that runs fails the build, saying so.
   const broken = toolSandbox("assemble-uv-wheel-broken");
@@ -185,7 +180,7 @@ test("assemble: uv is taken out of its wheel; the wheel stays in the download ca
   const r4 = await run("bash", [bin("s2i/bin/assemble")], { env: { ...broken.env, ENABLE_UV: "1" }, cwd: broken.home });
   t.is(r4.code, 1);
   t.true(r4.stdout.includes(`ERROR: the uv wheel pip downloaded to ${broken.home}/.cache/uv-wheel holds no uv executable that runs here.\n`), r4.stdout);
-  t.deepEqual(uvCalls(broken), [...INSTALL_UV]);
+  t.deepEqual(broken.toolCalls(), [...INSTALL_UV]);
 });
 
 test("assemble: a stale uv.lock fails the build with uv's message; nothing is locked again or installed after it", async (t) => {

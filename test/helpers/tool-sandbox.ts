@@ -52,8 +52,13 @@ fi
       .replace(new RegExp(`${tmp}/assemble\\.[A-Za-z0-9]+`, "g"), "<scratch>")
       .replaceAll(box.appRoot, "<app-root>")
       .replaceAll(box.home, "<home>");
+  /** The pip and uv calls alone, one per line, in order. */
+  const toolCalls = () =>
+    calls()
+      .split("\n")
+      .filter((l) => /^(pip|uv) /.test(l));
   const env: NodeJS.ProcessEnv = { ...box.env, TMPDIR: tmp, S2I_SOURCE_DIR: src };
-  return { ...box, tmp, src, files, calls, env };
+  return { ...box, tmp, src, files, calls, toolCalls, env };
 }
 
 /** A wheel of uv as PyPI's are laid out for what assemble reads of it: a zip archive with the executable `uv` (here `executable`) under uv-VERSION.data/scripts/. */
