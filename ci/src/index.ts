@@ -28,11 +28,15 @@ import { filesToDirectory } from "./render/engine/files-to-directory.js";
 import { judgeLint, lintItems } from "./render/script-lint.js";
 import { runLint } from "./render/engine/script-lint-run.js";
 import { matrixRows, matrixTable } from "./spec/matrix-table.js";
-import { dockerfilePath, selectMany, selectOne, selectTargets } from "./spec/select.js";
+import { dockerfilePath, selectMany, selectOne, selectTargets, targetName } from "./spec/select.js";
 import type { Target } from "./spec/types.js";
 import { targetImageName } from "./spec/image.js";
 import { moduleProject, type ModuleProject } from "./spec/engine/module-project.js";
 import { assertPassed, type CheckResult } from "./verify/results.js";
+import { acceptTestedReport } from "./publish/tested-report.js";
+import { testedReport } from "./verify/engine/report-directory.js";
+import { identifyImage } from "./verify/engine/identify-image.js";
+import { IMAGE_BUILD } from "./verify/engine/checks.js";
 import { runReport } from "./verify/faults.js";
 import { judgeReportDirectory, reportDirectory } from "./verify/engine/report-directory.js";
 import { testDockerfiles } from "./verify/engine/test-dockerfiles.js";
@@ -198,9 +202,12 @@ export class S2iPython {
     platform?: Platform,
     /** Only the image checks: build no sample app. */
     imageOnly = false,
+    /** SOURCE_DATE_EPOCH of the build, as for publish: give both the same to publish with this report (--report). */
+    sourceDateEpoch?: number,
   ): Promise<Directory> {
+    validateSourceArgs({ sourceDateEpoch });
     const { project, targets } = await this.selectOneTarget(version, distro, { subscription, aptMirror, platform });
-    return this.runTests(project, targets, { imageOnly, smoke, apps, extraCa, subscription, aptMirror, platform }, 1, failOnError);
+    return this.runTests(project, targets, { imageOnly, smoke, apps, extraCa, subscription, aptMirror, platform, sourceDateEpoch }, 1, failOnError);
   }
 
   /**
@@ -273,6 +280,8 @@ export class S2iPython {
   /**
    * Check one image like test, then, only if every check passed, push it to --repository as
    * <repository>/<name>:<tag> for each tag. Returns the pushed references with digests, one per line.
+   * With --report, the checks are not run again: the report of a test run on this engine is taken
+   * when it holds every check publish plans, all passed, about this very build (its files and settings).
    */
   @func({ cache: "never" })
   async publish(
@@ -312,6 +321,8 @@ export class S2iPython {
     sourceDateEpoch?: number,
     /** The registry as a service, for one on this machine's loopback that the pipeline's containers cannot reach by its address, e.g. tcp://127.0.0.1:5000. */
     registryService?: Service,
+    /** A folder test exported (results.json) for this build, on this engine: its checks stand instead of running them again. */
+    report?: Directory,
   ): Promise<string> {
     const args = { repository, name, username, password, tags, gitSha };
     validatePublishArgs(args);
@@ -323,20 +334,28 @@ export class S2iPython {
     const project = await moduleProject(this.source);
     const target = selectOne(project.spec, version, distro);
     const variants = platforms.length ? platforms : [undefined];
-    for (const platform of variants) planTargets(project, [target], { smoke, extraCa, build: { subscription, aptMirror, platform } });
+    const plan = variants.map((platform) => planTargets(project, [target], { smoke, extraCa, build: { subscription, aptMirror, platform } }).get(target)!)[0];
+    const tested = report && (await testedReport(report));
     const dockerfile = renderedDockerfile(project.renderer, target);
     const bases = await resolveBases(fromImages(dockerfile.content));
     const images: Container[] = [];
-    const results: CheckResult[] = [];
+    let results: CheckResult[] = [];
     let build: BuildInputs = {};
     for (const platform of variants) {
       const opts = await testOptions({ smoke, extraCa, subscription, aptMirror, platform, sourceDateEpoch });
-      const checked = await testTargets(project, [target], opts, 1);
-      runReport("", checked, true);
-      assertPassed(checked);
-      results.push(...checked);
       build = opts.build;
       images.push(buildImage(project.renderer, target, opts.build));
+      if (tested) continue;
+      const checked = await testTargets(project, [target], opts, 1);
+      runReport("", checked.results, true);
+      assertPassed(checked.results);
+      results.push(...checked.results);
+    }
+    if (tested) {
+      const image = targetName(target);
+      const checks = [IMAGE_BUILD.name, ...[...plan.imageChecks, ...plan.appChecks].map((c) => c.entry.name)];
+      results = acceptTestedReport(tested, { image, checks, built: await Promise.all(images.map((i) => identifyImage(i, image))) });
+      console.error(`[publish] ${image}: the checks of the report (${results.length}, started ${tested.started}) stand for this build: not run again`);
     }
     const pythonVersion = await pythonVersionOf(images[0]);
     const record = { target, dockerfile, bases, started, results, gitSha, sourceRepository, sourceDateEpoch, pythonVersion, ...buildRecordInputs(build) };
@@ -433,8 +452,8 @@ export class S2iPython {
   private async runTests(project: ModuleProject, targets: Target[], args: BuildArgs & AppArgs, concurrency: number, failOnError: boolean): Promise<Directory> {
     planTargets(project, targets, { imageOnly: args.imageOnly, smoke: args.smoke, apps: args.apps, build: args });
     const started = new Date().toISOString();
-    const results = await testTargets(project, targets, await testOptions(args), concurrency);
-    const report = runReport(started, results, failOnError);
+    const { results, images } = await testTargets(project, targets, await testOptions(args), concurrency);
+    const report = runReport(started, results, failOnError, images);
     if (failOnError) assertPassed(results);
     return reportDirectory(report);
   }

@@ -3,7 +3,8 @@
 // it with the public key, and the red cases: another key, a tag moved to an unsigned image, an
 // attestation about another digest. The SBOM lists the interpreter and the venv's packages and
 // nothing of a build toolchain; the private key is in no log and no layer; the rebuild check
-// reads the recorded base digests.
+// reads the recorded base digests. The publishes take the checks of one test run of the same
+// build (--report); a report of another build is refused before any push.
 import test from "ava";
 import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -18,6 +19,7 @@ import { purlType, sbomPackages, type SbomPackage } from "../../ci/src/publish/s
 import { recordedBases } from "../../ci/src/publish/base-images.js";
 import type { ProvenancePredicate } from "../../ci/src/publish/provenance.js";
 import { removeWhenDone } from "../helpers/scratch.js";
+import { testedReport } from "../helpers/tested-report.js";
 
 const REGISTRY = "127.0.0.1:5000";
 const NS = `s2i-signed-${randomBytes(3).toString("hex")}`;
@@ -29,9 +31,13 @@ const SHA_B = "fedcba9876543210fedcba9876543210fedcba98";
 /** What a build toolchain would bring; none of it belongs in the minimal image's SBOM. */
 const TOOLCHAIN = /^(gcc|g\+\+|cpp|binutils|make|libc6-dev|libgcc-\d+-dev|python3(\.\d+)?-dev|golang|go|syft|cosign|crane)(-\d+(\.\d+)?)?$/;
 
+const EPOCH = ["--source-date-epoch", "1764000000"];
+
 let keys: KeyPair[] = [];
 const logs: CallResult[] = [];
 let digestA = "";
+/** A test run's report of the build these publishes push (the same SOURCE_DATE_EPOCH): its checks stand (--report). */
+let report = "";
 
 const call = async (words: string[], label: string) => {
   const r = await daggerCall(words, label);
@@ -39,9 +45,11 @@ const call = async (words: string[], label: string) => {
   return r;
 };
 
-test.before("a Dagger engine answers; two cosign key pairs", async () => {
+test.before("a Dagger engine answers; two cosign key pairs; a test report of the build", async (t) => {
   await bringUpEngine();
-  if (!engineProblem()) keys = await cosignKeyPairs(2);
+  if (engineProblem()) return;
+  keys = await cosignKeyPairs(2);
+  report = await testedReport(t, EPOCH);
 });
 
 // The key pairs' folders hold private keys: none stays behind.
@@ -55,7 +63,7 @@ const publishSigned = (sha: string) => {
   return call(
     [
       ...["publish", "--version", "3.11-minimal", "--distro", "debian12", "--repository", `${REGISTRY}/${NS}`, "--git-sha", sha],
-      ...["--source-repository", "https://github.com/example/s2i-python", "--source-date-epoch", "1764000000", "--extra-ca", HOST_CA, "--smoke"],
+      ...["--source-repository", "https://github.com/example/s2i-python", ...EPOCH, "--extra-ca", HOST_CA, "--smoke", "--report", report],
       ...["--sign-key", "env://S2I_TEST_COSIGN_KEY", "--sign-key-password", "env://S2I_TEST_COSIGN_PASSWORD", ...TUNNEL],
     ],
     `publish ${sha.slice(0, 7)}`,
@@ -71,7 +79,8 @@ test.serial(
     if (engineProblem()) return t.fail(engineProblem());
     const r = await publishSigned(SHA_A);
     t.is(r.code, 0, explainCall(r));
-    t.log(`publish (smoke checks, push, SBOMs, provenance, signing) took ${r.seconds.toFixed(0)} s`);
+    t.log(`publish (the report's checks, push, SBOMs, provenance, signing) took ${r.seconds.toFixed(0)} s`);
+    t.regex(r.stderr, /\[publish\] 3\.11-minimal on debian12: the checks of the report \(\d+, started .+\) stand for this build: not run again/);
     const timing = r.stderr.split("\n").find((l) => l.includes("[publish]") && l.includes("SBOMs"));
     t.truthy(timing, `publish says how long the SBOMs, provenance and signing took\n${explainCall(r)}`);
     t.log(timing);
@@ -259,9 +268,12 @@ test.serial("without --sign-key, publish attaches the SBOMs and provenance unsig
       repository,
       "--git-sha",
       SHA_A,
+      ...EPOCH,
       "--extra-ca",
       HOST_CA,
       "--smoke",
+      "--report",
+      report,
       ...TUNNEL,
     ],
     "publish unsigned",
@@ -282,4 +294,19 @@ test.serial("without --sign-key, publish attaches the SBOMs and provenance unsig
   const v = await verify(`${repository}/${NAME}@${digest}`, keys[0].pub);
   t.is(v.code, 1, explainCall(v));
   t.regex(lastLine(v), /no valid signature by this key/);
+});
+
+test.serial("a report of another build is refused before anything is pushed: the same target without its SOURCE_DATE_EPOCH", async (t) => {
+  if (engineProblem()) return t.fail(engineProblem());
+  const repository = `${REGISTRY}/${NS}-refused`;
+  const words = ["publish", "--version", "3.11-minimal", "--distro", "debian12", "--repository", repository, "--extra-ca", HOST_CA, "--smoke"];
+  const r = await call([...words, "--report", report, ...TUNNEL], "publish, another build's report");
+  t.is(r.code, 1, explainCall(r));
+  t.regex(
+    lastLine(r),
+    /^error: the report does not vouch for 3\.11-minimal on debian12: it tested another build on linux\/\w+: its files \(tested sha256:[0-9a-f]{64}, built now sha256:[0-9a-f]{64}\); run test on this build .*; nothing was published$/,
+  );
+  t.log(lastLine(r));
+  const listed = await fetch(`http://${REGISTRY}/v2/${NS}-refused/${NAME}/tags/list`);
+  t.is(listed.status, 404, "no repository was made: nothing was pushed");
 });

@@ -1,6 +1,7 @@
 // The users' path, for real on the engine: an image build that fetches over https only with
-// the extra CA; publish to where the user says, pulled back by digest; refused pushes in one
-// line; the password in no log and no layer.
+// the extra CA; publish to where the user says (running its checks), pulled back by digest;
+// refused pushes in one line (taking a test run's report, --report); the password in no log and
+// no layer.
 import test from "ava";
 import { execFileSync } from "node:child_process";
 import { readdirSync, readFileSync, statSync } from "node:fs";
@@ -13,6 +14,7 @@ import { daggerCall, explainCall, HOST_CA, readReport, resultLine } from "../hel
 import { bringUpEngine, engineProblem } from "../helpers/engine-ready.js";
 import { project } from "../helpers/project.js";
 import { manifestOf, tagsOf } from "../helpers/registry-api.js";
+import { testedReport } from "../helpers/tested-report.js";
 
 const VERSION = "3.11-minimal";
 const DISTRO = "debian12";
@@ -71,6 +73,7 @@ test.serial(`publish ${VERSION} to the local registry, then pull it back by dige
     "publish",
   );
   t.is(r.code, 0, explainCall(r));
+  t.false(r.stderr.includes("stand for this build"), "without --report, publish runs the checks itself");
   const refs = r.stdout
     .trim()
     .split("\n")
@@ -106,7 +109,9 @@ test.serial("a push refused (registry down, wrong password) fails in one line an
   const password = `s2i-${Math.random().toString(36).slice(2)}-pw`;
   const registry = await startTestRegistry(5001, { user: "bot", password });
   try {
-    const base = ["publish", "--version", VERSION, "--distro", DISTRO, "--extra-ca", HOST_CA, "--smoke"];
+    // These publishes are about the push: the checks of a test run of this build stand (--report).
+    const report = await testedReport(t);
+    const base = ["publish", "--version", VERSION, "--distro", DISTRO, "--extra-ca", HOST_CA, "--smoke", "--report", report];
     const down = await daggerCall([...base, "--repository", "127.0.0.1:5999/s2i-test"], "registry down");
     t.is(down.code, 1, explainCall(down));
     const downLine = down.stderr.trim().split("\n").pop()!;

@@ -11,6 +11,7 @@ import { daggerCall, explainCall, HOST_CA } from "../helpers/dagger-call.js";
 import { bringUpEngine, engineProblem } from "../helpers/engine-ready.js";
 import { project } from "../helpers/project.js";
 import { startTestRegistry } from "../helpers/test-registry.js";
+import { testedReport } from "../helpers/tested-report.js";
 
 const VERSION = "3.11-minimal";
 const DISTRO = "debian12";
@@ -21,10 +22,12 @@ test.serial(`the registry killed while ${VERSION} is pushed: one line, nothing t
   if (engineProblem()) return t.fail(engineProblem());
   const { spec } = await project();
   const name = targetImageName(selectOne(spec, VERSION, DISTRO));
+  // The fault is in the push: the checks of a test run of this build stand (--report).
+  const report = await testedReport(t);
   const registry = await startTestRegistry(5002);
   const repo = `${registry.address}/s2i-fault`;
   const uploads = join(registry.storage, "docker/registry/v2/repositories/s2i-fault", name, "_uploads");
-  const words = ["publish", "--version", VERSION, "--distro", DISTRO, "--repository", repo, "--extra-ca", HOST_CA, "--smoke"];
+  const words = ["publish", "--version", VERSION, "--distro", DISTRO, "--repository", repo, "--extra-ca", HOST_CA, "--smoke", "--report", report];
   try {
     // The first blob upload under way is the middle of the push: the registry dies there.
     let killed = false;

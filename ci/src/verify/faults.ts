@@ -44,8 +44,9 @@ export function faultLine(results: CheckResult[], fault: string): string {
  * its one line (EngineLostError) when the caller wants a verdict, and otherwise is returned
  * marked incomplete, so that check-report and publish refuse it.
  */
-export function runReport(started: string, results: CheckResult[], failOnError: boolean): Report {
+export function runReport(started: string, results: CheckResult[], failOnError: boolean, images?: Report["images"]): Report {
   const fault = faultOf(results);
   if (fault && failOnError) throw new EngineLostError(faultLine(results, fault));
-  return fault ? { started, results, incomplete: faultLine(results, fault) } : { started, results };
+  const report: Report = fault ? { started, results, incomplete: faultLine(results, fault) } : { started, results };
+  return images?.length ? { ...report, images } : report;
 }

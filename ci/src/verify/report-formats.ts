@@ -61,6 +61,7 @@ export function toMarkdown(report: Report): string {
     ``,
     `${summaryLine(summarize(report.results))} (started ${report.started})`,
     ...(report.incomplete ? [``, `**INCOMPLETE**: ${report.incomplete}`] : []),
+    ...(report.images ?? []).map((i) => `\nTested image: ${i.image} (${i.platform}): files ${i.rootfs}, settings ${i.settings}`),
     ``,
     `| check | ${images.join(" | ")} |`,
     `|---|${images.map(() => "---").join("|")}|`,

@@ -8,6 +8,7 @@
  * (report-formats.ts); `check-report` and `publish` judge them here.
  */
 import { ChecksFailedError, UsageError } from "../errors.js";
+import type { ImageIdentity } from "./image-identity.js";
 
 export const OUTCOMES = ["pass", "fail", "not-applicable", "not-run"] as const;
 export type Outcome = (typeof OUTCOMES)[number];
@@ -40,6 +41,8 @@ export interface Report {
   results: CheckResult[];
   /** Set when the engine failed during the run: why. Such a report never passes. */
   incomplete?: string;
+  /** Each image the run built and checked, by content (`publish --report` compares them with what it pushes). */
+  images?: ImageIdentity[];
 }
 
 export const PASS: Verdict = { outcome: "pass" };

@@ -13,9 +13,11 @@ import type { Target } from "../../spec/types.js";
 import { planEntries, selectApps, validateAppNames, type Planned } from "../plan.js";
 import { mapPool } from "../pool.js";
 import type { CheckResult } from "../results.js";
+import type { ImageIdentity } from "../image-identity.js";
 import { newRunId, type AnyCheck } from "./check-entry.js";
 import { IMAGE_CHECKS, sampleAppCheck } from "./checks.js";
 import { runImageChecks } from "./run-checks.js";
+import { identifyImage } from "./identify-image.js";
 
 export interface TestOptions {
   /** Only the image checks: no sample app. */
@@ -76,8 +78,21 @@ export function planTargets(
   return plans;
 }
 
-/** Builds one target (and its full sibling when a Dockerfile flow needs it) and runs its checks. */
-function testTarget(project: ModuleProject, t: Target, plan: TargetPlan, opts: TestOptions, runId: string, fault: { reason?: string }): Promise<CheckResult[]> {
+/** What a run checked: the results, and the identity of each image that built. */
+export interface TestedTargets {
+  results: CheckResult[];
+  images: ImageIdentity[];
+}
+
+/** Builds one target (and its full sibling when a Dockerfile flow needs it), runs its checks and identifies the image. */
+async function testTarget(
+  project: ModuleProject,
+  t: Target,
+  plan: TargetPlan,
+  opts: TestOptions,
+  runId: string,
+  fault: { reason?: string },
+): Promise<TestedTargets> {
   const sibling = fullSiblingOf(project.spec, t);
   const u = {
     project,
@@ -90,16 +105,21 @@ function testTarget(project: ModuleProject, t: Target, plan: TargetPlan, opts: T
     platform: opts.build.platform,
     fault,
   };
-  return runImageChecks(u, plan.imageChecks, plan.appChecks);
+  // An image that did not build has no identity: its report says why, and no publish takes it.
+  const [results, identity] = await Promise.all([
+    runImageChecks(u, plan.imageChecks, plan.appChecks),
+    identifyImage(u.image, targetName(t)).catch(() => undefined),
+  ]);
+  return { results, images: identity ? [identity] : [] };
 }
 
-/** Tests several targets, at most `concurrency` at once, into one list of results. */
-export async function testTargets(project: ModuleProject, targets: Target[], opts: TestOptions, concurrency: number): Promise<CheckResult[]> {
+/** Tests several targets, at most `concurrency` at once, into one list of results and the identities of the images. */
+export async function testTargets(project: ModuleProject, targets: Target[], opts: TestOptions, concurrency: number): Promise<TestedTargets> {
   const plans = planTargets(project, targets, opts);
   // Changes every run, so probe steps are never answered from the cache.
   const runId = newRunId();
   // One fault ends the whole run: no target starts a check after it.
   const fault: { reason?: string } = {};
   const perTarget = await mapPool(targets, concurrency, (t) => testTarget(project, t, plans.get(t)!, opts, runId, fault));
-  return perTarget.flat();
+  return { results: perTarget.flatMap((p) => p.results), images: perTarget.flatMap((p) => p.images) };
 }
