@@ -172,7 +172,7 @@ export class S2iPython {
     const { project, targets } = await this.selectOneTarget(version, distro, { subscription, aptMirror, platform });
     const inputs = await buildInputs({ extraCa, subscription, aptMirror, platform });
     const image = buildImage(project.renderer, targets[0], inputs);
-    return sbomOf(image, fmt, targetImageName(targets[0]), await pythonVersionOf(image), inputs.extraCa);
+    return sbomOf(image, fmt, targetImageName(targets[0]), await pythonVersionOf(image), extraCa);
   }
 
   /**
@@ -377,7 +377,7 @@ export class S2iPython {
         registryService,
         username,
         password,
-        extraCa: build.extraCa,
+        extraCa,
       },
     );
     return [...refs, attached].join("\n");
@@ -437,8 +437,7 @@ export class S2iPython {
     if (Boolean(a.username) !== Boolean(a.password)) throw new UsageError("--username and --password go together");
     const host = registryHost(ref);
     if (a.registryService) validateTunnelHost(host);
-    const extraCa = a.extraCa && (await extraCaSecret(a.extraCa));
-    return { ref, access: { host, username: a.username, password: a.password, service: a.registryService, extraCa } };
+    return { ref, access: { host, username: a.username, password: a.password, service: a.registryService, extraCa: a.extraCa } };
   }
 
   /** One target, with the build inputs checked against it before anything is built. */

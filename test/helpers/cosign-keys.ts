@@ -27,7 +27,7 @@ export async function cosignKeyPairs(count: number): Promise<KeyPair[]> {
   await ensureEngine(projectRoot, () => {});
   const pairs: KeyPair[] = [];
   await connection(async () => {
-    const ca = dag.setSecret("extra-ca", readFileSync(HOST_CA, "utf8"));
+    const ca = dag.host().file(HOST_CA);
     for (let i = 0; i < count; i++) {
       const password = `s2i-${randomBytes(12).toString("hex")}`;
       const dir = mkdtempSync(join(tmpdir(), "s2i-cosign-"));

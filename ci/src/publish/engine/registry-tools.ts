@@ -1,4 +1,4 @@
-import { ReturnType, type Container, type Secret, type Service } from "@dagger.io/dagger";
+import { ReturnType, type Container, type File, type Secret, type Service } from "@dagger.io/dagger";
 import { PASSWORD_VARIABLE, registryPreamble, TUNNEL_ALIAS } from "../registry-host.js";
 import { toolsContainer } from "./tools-container.js";
 
@@ -8,7 +8,7 @@ export interface RegistryAccess {
   username?: string;
   password?: Secret;
   service?: Service;
-  extraCa?: Secret;
+  extraCa?: File;
 }
 
 export interface ScriptRun {

@@ -1,4 +1,4 @@
-import type { Container, Directory, File, Secret } from "@dagger.io/dagger";
+import type { Container, Directory, File } from "@dagger.io/dagger";
 import { SBOM_FORMATS, type SbomFormat } from "../sbom-format.js";
 import { toolsContainer } from "./tools-container.js";
 
@@ -8,7 +8,7 @@ import { toolsContainer } from "./tools-container.js";
  * it (the venv's site-packages included), with their files' layers. `name` and `version` name the
  * documents. The folder holds each format under its SBOM_FORMATS file name.
  */
-export function sbomsOf(image: Container, name: string, version: string, extraCa?: Secret): Directory {
+export function sbomsOf(image: Container, name: string, version: string, extraCa?: File): Directory {
   const outputs = (Object.keys(SBOM_FORMATS) as SbomFormat[]).flatMap((f) => ["-o", `${f}=/work/out/${SBOM_FORMATS[f].file}`]);
   return toolsContainer(extraCa)
     .withEnvVariable("SYFT_CHECK_FOR_APP_UPDATE", "false")
@@ -19,6 +19,6 @@ export function sbomsOf(image: Container, name: string, version: string, extraCa
 }
 
 /** One format of sbomsOf (the same scan, so a publish after it finds its SBOMs cached). */
-export function sbomOf(image: Container, format: SbomFormat, name: string, version: string, extraCa?: Secret): File {
+export function sbomOf(image: Container, format: SbomFormat, name: string, version: string, extraCa?: File): File {
   return sbomsOf(image, name, version, extraCa).file(SBOM_FORMATS[format].file);
 }

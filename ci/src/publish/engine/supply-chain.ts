@@ -33,7 +33,7 @@ export interface SigningArgs {
   registryService?: Service;
   username?: string;
   password?: Secret;
-  extraCa?: Secret;
+  extraCa?: File;
 }
 
 const seconds = (t0: number) => ((performance.now() - t0) / 1000).toFixed(1);
