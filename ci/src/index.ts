@@ -10,7 +10,7 @@ import { argument, dag, func, object, type Container, type Directory, type File,
 import { ImageBuildError, UsageError } from "./errors.js";
 import { buildFailureHint } from "./build/failure-hint.js";
 import { buildImage, type BuildInputs } from "./build/engine/image-build.js";
-import { buildInputs, extraCaSecret, type BuildArgs } from "./build/engine/build-secrets.js";
+import { buildInputs, type BuildArgs } from "./build/engine/build-secrets.js";
 import { validatePlatforms, validatePublishArgs } from "./publish/publish-args.js";
 import { defaultTags } from "./publish/tags.js";
 import { publishTags, pythonVersionOf } from "./publish/engine/push.js";
@@ -34,11 +34,10 @@ import { targetImageName } from "./spec/image.js";
 import { moduleProject, type ModuleProject } from "./spec/engine/module-project.js";
 import { assertPassed, type CheckResult } from "./verify/results.js";
 import { acceptTestedReport } from "./publish/tested-report.js";
-import { testedReport } from "./verify/engine/report-directory.js";
 import { identifyImage } from "./verify/engine/identify-image.js";
 import { IMAGE_BUILD } from "./verify/engine/checks.js";
 import { runReport } from "./verify/faults.js";
-import { judgeReportDirectory, reportDirectory } from "./verify/engine/report-directory.js";
+import { judgeReportDirectory, readReportDirectory, reportDirectory } from "./verify/engine/report-directory.js";
 import { testDockerfiles } from "./verify/engine/test-dockerfiles.js";
 import { planTargets, testOptions, testTargets, type AppArgs } from "./verify/engine/test-targets.js";
 
@@ -334,8 +333,9 @@ export class S2iPython {
     const project = await moduleProject(this.source);
     const target = selectOne(project.spec, version, distro);
     const variants = platforms.length ? platforms : [undefined];
-    const plan = variants.map((platform) => planTargets(project, [target], { smoke, extraCa, build: { subscription, aptMirror, platform } }).get(target)!)[0];
-    const tested = report && (await testedReport(report));
+    // The same checks on every platform; each platform's build inputs are checked.
+    const plans = variants.map((platform) => planTargets(project, [target], { smoke, extraCa, build: { subscription, aptMirror, platform } }).get(target)!);
+    const tested = report && (await readReportDirectory(report));
     const dockerfile = renderedDockerfile(project.renderer, target);
     const bases = await resolveBases(fromImages(dockerfile.content));
     const images: Container[] = [];
@@ -353,7 +353,7 @@ export class S2iPython {
     }
     if (tested) {
       const image = targetName(target);
-      const checks = [IMAGE_BUILD.name, ...[...plan.imageChecks, ...plan.appChecks].map((c) => c.entry.name)];
+      const checks = [IMAGE_BUILD.name, ...[...plans[0].imageChecks, ...plans[0].appChecks].map((c) => c.entry.name)];
       results = acceptTestedReport(tested, { image, checks, built: await Promise.all(images.map((i) => identifyImage(i, image))) });
       console.error(`[publish] ${image}: the checks of the report (${results.length}, started ${tested.started}) stand for this build: not run again`);
     }

@@ -16,7 +16,7 @@ export async function judgeReportDirectory(report: Directory): Promise<string> {
 }
 
 /** A report folder given to publish --report, read back; a UsageError when it holds no results.json. */
-export async function testedReport(report: Directory): Promise<Report> {
+export async function readReportDirectory(report: Directory): Promise<Report> {
   if (!(await report.entries()).includes("results.json")) throw new UsageError("--report: the folder holds no results.json (give the folder test exported)");
   return parseReportJson(await report.file("results.json").contents());
 }
