@@ -1,5 +1,5 @@
 // The generator CLI as users run it: the compiled dist/ci/cli.js under plain node (npm ci builds it).
-import test from "ava";
+import test, { type ExecutionContext } from "ava";
 import { execFile } from "node:child_process";
 import { access, chmod, constants, lstat, mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -15,6 +15,7 @@ import { dockerfileFacts } from "./helpers/dockerfile-facts.js";
 import { OverlaySource } from "./helpers/overlay-source.js";
 import { projectRoot } from "./helpers/project.js";
 import { cli, cliJs, cliWith, compiledCli, filesBelow } from "./helpers/cli.js";
+import { removeWhenDone } from "./helpers/scratch.js";
 
 const run = promisify(execFile);
 
@@ -32,8 +33,8 @@ async function sharedKey(): Promise<{ key: string; picked: Row; other: Row }> {
   return { key, picked, other };
 }
 
-async function freshTree(): Promise<string> {
-  const out = await mkdtemp(join(tmpdir(), "gen-"));
+async function freshTree(t: ExecutionContext): Promise<string> {
+  const out = removeWhenDone(t, await mkdtemp(join(tmpdir(), "gen-")));
   const r = await cli("generate", "--out", out, "--quiet");
   if (r.code !== 0) throw new Error(r.stderr);
   return out;
@@ -67,7 +68,7 @@ test("the compiled CLI loads no Dagger SDK", async (t) => {
 
 test("generate writes every target that matrix --json lists, in upstream's layout, with file modes", async (t) => {
   const rows = await matrixJson();
-  const out = await mkdtemp(join(tmpdir(), "gen-"));
+  const out = removeWhenDone(t, await mkdtemp(join(tmpdir(), "gen-")));
   const r = await cli("generate", "--out", out);
   t.is(r.code, 0, r.stderr);
   t.regex(r.stdout, new RegExp(`generated ${rows.length} targets, \\d+ files into `));
@@ -86,7 +87,7 @@ test("generate writes every target that matrix --json lists, in upstream's layou
 });
 
 test("generate without a filter removes a version folder the spec no longer has; --check reports its files first", async (t) => {
-  const out = await freshTree();
+  const out = await freshTree(t);
   await mkdir(join(out, "2.7/s2i/bin"), { recursive: true });
   await writeFile(join(out, "2.7/Dockerfile.rhel7"), "from a version dropped from specs/versions.yml\n");
   await writeFile(join(out, "2.7/s2i/bin/run"), "#!/bin/sh\n");
@@ -114,7 +115,7 @@ test("generate without a filter removes a version folder the spec no longer has;
 });
 
 test("generate without a filter makes each version folder hold exactly its files (stale ones go) and leaves the rest of --out alone", async (t) => {
-  const out = await freshTree();
+  const out = await freshTree(t);
   const { key } = await sharedKey();
   const fresh = await filesBelow(out);
   await writeFile(join(out, key, "STALE"), "from an older template set\n");
@@ -123,7 +124,7 @@ test("generate without a filter makes each version folder hold exactly its files
   // Things in the way: a folder where a file goes, and a link to a folder outside where a folder goes.
   await rm(join(out, key, "README.md"));
   await mkdir(join(out, key, "README.md"));
-  const outside = await mkdtemp(join(tmpdir(), "outside-"));
+  const outside = removeWhenDone(t, await mkdtemp(join(tmpdir(), "outside-")));
   await rm(join(out, key, "s2i"), { recursive: true });
   await symlink(outside, join(out, key, "s2i"));
   await mkdir(join(out, "2.7-retired"));
@@ -140,7 +141,7 @@ test("generate without a filter makes each version folder hold exactly its files
 });
 
 test("generate --version/--distro writes only the selected targets' files and deletes nothing", async (t) => {
-  const out = await freshTree();
+  const out = await freshTree(t);
   const { key, picked, other } = await sharedKey();
   const before = await filesBelow(out);
   await writeFile(join(out, key, "SENTINEL"), "mine\n");
@@ -163,7 +164,7 @@ test("generate --version/--distro writes only the selected targets' files and de
 });
 
 test("a generate that fails part way leaves every file as it was and no temporary file behind", async (t) => {
-  const out = await freshTree();
+  const out = await freshTree(t);
   const { key, picked } = await sharedKey();
   await writeFile(join(out, picked.dockerfile), "# edited by hand\n");
   // With a filter nothing is cleared out of the way: a file where the s2i folder goes stops the write.
@@ -179,7 +180,7 @@ test("a generate that fails part way leaves every file as it was and no temporar
 
 test("generate --version/--distro into an empty folder writes that target's tree only", async (t) => {
   const { key, picked } = await sharedKey();
-  const out = await mkdtemp(join(tmpdir(), "gen-"));
+  const out = removeWhenDone(t, await mkdtemp(join(tmpdir(), "gen-")));
   const r = await cli("generate", "--out", out, "--version", key, "--distro", picked.distro);
   t.is(r.code, 0, r.stderr);
   t.deepEqual(await readdir(out), [key]);
@@ -189,7 +190,7 @@ test("generate --version/--distro into an empty folder writes that target's tree
 // --- generate --check --------------------------------------------------------------
 
 test("generate --check passes on a fresh tree, whole or filtered, and prints one line", async (t) => {
-  const out = await freshTree();
+  const out = await freshTree(t);
   const r = await cli("generate", "--check", out);
   t.is(r.code, 0, r.stderr);
   t.regex(r.stdout, /^.+: \d+ files of \d+ targets match a fresh render\n$/);
@@ -199,7 +200,7 @@ test("generate --check passes on a fresh tree, whole or filtered, and prints one
 });
 
 test("generate --check names each differing file on its own line, exits 1 and writes nothing", async (t) => {
-  const out = await freshTree();
+  const out = await freshTree(t);
   const { key, picked } = await sharedKey();
   const edited = `${await readFile(join(out, picked.dockerfile), "utf8")}RUN echo edited by hand\n`;
   await writeFile(join(out, picked.dockerfile), edited);
@@ -225,7 +226,7 @@ test("generate --check names each differing file on its own line, exits 1 and wr
 });
 
 test("generate --check with a filter compares only the selected targets; the other distros' files are not strays", async (t) => {
-  const out = await freshTree();
+  const out = await freshTree(t);
   const { key, picked, other } = await sharedKey();
   await writeFile(join(out, other.dockerfile), "# edited by hand\n");
   const same = await cli("generate", "--check", out, "--version", key, "--distro", picked.distro);
@@ -238,7 +239,7 @@ test("generate --check with a filter compares only the selected targets; the oth
 
 test("generate --check reports the files of a folder that was never generated as missing", async (t) => {
   const { key, picked } = await sharedKey();
-  const out = await mkdtemp(join(tmpdir(), "gen-"));
+  const out = removeWhenDone(t, await mkdtemp(join(tmpdir(), "gen-")));
   const r = await cli("generate", "--check", out, "--version", key, "--distro", picked.distro);
   t.is(r.code, 1);
   t.true(r.stderr.includes(`missing: ${picked.dockerfile}\n`));
@@ -246,7 +247,7 @@ test("generate --check reports the files of a folder that was never generated as
 });
 
 test("generate --check with bad input exits 2 with one line", async (t) => {
-  const out = await freshTree();
+  const out = await freshTree(t);
   for (const args of [
     ["--check", join(out, "no-such-folder")],
     ["--check", out, "--version", "2.7"],
@@ -277,7 +278,7 @@ test("a bad version, distro or pair prints one line naming the valid choices, ex
     ],
   ];
   for (const [args, line, named] of cases) {
-    const out = join(await mkdtemp(join(tmpdir(), "gen-")), "out");
+    const out = join(removeWhenDone(t, await mkdtemp(join(tmpdir(), "gen-"))), "out");
     const r = await cli("generate", "--out", out, ...args);
     t.is(r.code, 2, args.join(" "));
     t.is(r.stdout, "");
@@ -370,7 +371,7 @@ test("matrix --no-subscription lists exactly the targets whose distro is not RHE
 // --- the CLI's template cache -------------------------------------------------------
 
 test("with the template cache cold, warm or off, generate writes the same tree", async (t) => {
-  const dir = await mkdtemp(join(tmpdir(), "tcache-"));
+  const dir = removeWhenDone(t, await mkdtemp(join(tmpdir(), "tcache-")));
   const cache = join(dir, "templates.json");
   const trees: string[] = [];
   const written: number[] = [];
@@ -394,7 +395,7 @@ test("with the template cache cold, warm or off, generate writes the same tree",
 });
 
 test("a corrupt template cache is ignored and written anew", async (t) => {
-  const dir = await mkdtemp(join(tmpdir(), "tcache-"));
+  const dir = removeWhenDone(t, await mkdtemp(join(tmpdir(), "tcache-")));
   const cache = join(dir, "templates.json");
   await writeFile(cache, "{ not json");
   const out = join(dir, "out");
@@ -406,7 +407,7 @@ test("a corrupt template cache is ignored and written anew", async (t) => {
 
 // In process: compile() reads the cache that useTemplateCache turned on (serial: it is module state).
 test.serial("with the template cache on, a changed template is compiled again and a syntax error still names the template and line", async (t) => {
-  const file = join(await mkdtemp(join(tmpdir(), "tcache-")), "templates.json");
+  const file = join(removeWhenDone(t, await mkdtemp(join(tmpdir(), "tcache-"))), "templates.json");
   const cold = TemplateCache.open(file);
   useTemplateCache(cold);
   try {

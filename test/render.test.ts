@@ -12,6 +12,7 @@ import { targetImageName } from "../ci/src/spec/image.js";
 import { dockerfileFacts } from "./helpers/dockerfile-facts.js";
 import { OverlaySource } from "./helpers/overlay-source.js";
 import { project } from "./helpers/project.js";
+import { removeWhenDone } from "./helpers/scratch.js";
 import { FULL_ENV, UPSTREAM_BASE_PKGS, UPSTREAM_DOCKERFILES } from "./helpers/upstream-facts.js";
 import { QUALIFIED_IMAGE } from "../ci/src/spec/load-spec.js";
 
@@ -290,7 +291,7 @@ test("a template naming a missing value fails at render time, naming the templat
 // shellcheck over the same scripts runs in a container: the module's lint function (test/engine/lint.test.ts).
 test("rendered shell scripts of every target pass bash -n (sh -n for /bin/sh scripts)", async (t) => {
   const { spec, renderer } = await project();
-  const dir = await mkdtemp(join(tmpdir(), "s2i-scripts-"));
+  const dir = removeWhenDone(t, await mkdtemp(join(tmpdir(), "s2i-scripts-")));
   const seen = new Map<string, string>();
   for (const target of spec.targets) {
     for (const f of renderer.renderTarget(target)) {
