@@ -1,6 +1,7 @@
 /**
- * The engine tests' scratch copies and exports live under /tmp, on the disk the engine's cache
- * shares: each is removed when its test ends, passed or failed, so runs do not pile them up.
+ * The tests' scratch folders (the engine tests' copies and exports, the unit tests' generated
+ * trees) live under /tmp, on the disk the engine's cache shares: each is removed when its test
+ * ends, passed or failed, so runs do not pile them up.
  */
 import { rmSync } from "node:fs";
 import type { ExecutionContext } from "ava";
