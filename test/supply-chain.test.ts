@@ -10,6 +10,7 @@ import { provenancePredicate, sha256, SLSA_PROVENANCE_V1 } from "../ci/src/publi
 import { judgePublished } from "../ci/src/publish/published-judges.js";
 import { attachBlocked, registryPreamble, repositoryOf, tunnelLine, validateRef, validateTunnelHost } from "../ci/src/publish/registry-host.js";
 import { sbomPackages, sbomPythonVersion, upstreamVersion } from "../ci/src/publish/sbom-read.js";
+import { project } from "./helpers/project.js";
 
 const D1 = `sha256:${"1".repeat(64)}`;
 const D2 = `sha256:${"2".repeat(64)}`;
@@ -57,11 +58,13 @@ test("the provenance names the source, the Dockerfile's digest, the bases by dig
   t.false(text.includes("BEGIN CERTIFICATE"), "a secret's value never enters the provenance: only its name");
 });
 
-test("build inputs are recorded by name; a CA's or subscription's content is never taken", (t) => {
-  const r = buildRecordInputs({ extraCa: { opaque: true }, subscription: [{}, {}], aptMirror: "https://deb.debian.org", sourceDateEpoch: 5 });
+test("build inputs are recorded by name; a CA's or subscription's content is never taken", async (t) => {
+  const { spec } = await project();
+  const debian = spec.targets.find((x) => x.distro.family === "deb")!;
+  const r = buildRecordInputs(debian, { extraCa: { opaque: true }, subscription: [{}, {}], aptMirror: "https://deb.debian.org", sourceDateEpoch: 5 });
   t.deepEqual(r.secrets, ["extra-ca", "rhsm-entitlement", "rhsm-entitlement-key"]);
   t.deepEqual(r.buildArgs, { APT_MIRROR: "https://deb.debian.org", SOURCE_DATE_EPOCH: "5" });
-  t.deepEqual(buildRecordInputs({}), { secrets: [], buildArgs: {} });
+  t.deepEqual(buildRecordInputs(debian, {}), { secrets: [], buildArgs: {} });
   t.throws(() => validateSourceArgs({ sourceRepository: "git@github.com:org/x" }), { message: /not an https URL/ });
   t.throws(() => validateSourceArgs({ sourceDateEpoch: -1 }), { message: /whole seconds/ });
   t.notThrows(() => validateSourceArgs({ sourceRepository: "https://github.com/org/s2i-python", sourceDateEpoch: 0 }));

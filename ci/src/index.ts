@@ -125,7 +125,7 @@ export class S2iPython {
     version: string,
     /** Distro (default: the version's first distro in specs/versions.yml). */
     distro?: string,
-    /** CA bundle (PEM) the steps that fetch over https trust, for a TLS-inspecting proxy; a build secret, never in the image. */
+    /** CA bundle (PEM) the steps that fetch over https trust, for a TLS-inspecting proxy (a Debian build: with an https --apt-mirror); a build secret, never in the image. */
     extraCa?: File,
     /** Red Hat subscription for the RHEL targets: a folder with entitlement/<id>.pem and <id>-key.pem (from /etc/pki) and rhsm/ (from /etc); build secrets, never in the image. */
     subscription?: Directory,
@@ -358,7 +358,18 @@ export class S2iPython {
       console.error(`[publish] ${image}: the checks of the report (${results.length}, started ${tested.started}) stand for this build: not run again`);
     }
     const pythonVersion = await pythonVersionOf(images[0]);
-    const record = { target, dockerfile, bases, started, results, gitSha, sourceRepository, sourceDateEpoch, pythonVersion, ...buildRecordInputs(build) };
+    const record = {
+      target,
+      dockerfile,
+      bases,
+      started,
+      results,
+      gitSha,
+      sourceRepository,
+      sourceDateEpoch,
+      pythonVersion,
+      ...buildRecordInputs(target, build),
+    };
     const annotated = images.map((image) => withSourceAnnotations(image, record));
     const pushTags = tags.length ? tags : defaultTags(target, pythonVersion, gitSha);
     const refs = await publishTags(annotated, target, args, pushTags);

@@ -8,9 +8,10 @@
  * Defects are grouped into calls, one `test` call each on one image (3.11-minimal on debian12,
  * or the full 3.11 where a check is full-only), narrowed to the apps the defects need
  * (--image-only when none): the defects of a call break disjoint sets of checks. Image defects
- * are added at the end of the Dockerfile, so only the last layers are built again; the app
- * defects of the last two calls change only what the table expects, so the apps' builds come
- * from the engine's cache and only their runs are new.
+ * are added at the end of the Dockerfile, so only the last layers are built again; the
+ * wrong-body defects change only what the table expects, so the apps' builds come from the
+ * engine's cache and only their runs are new. A call may build with an https apt mirror, the
+ * only Debian build that reads the extra CA.
  *
  * test/red-tests.test.ts holds this table to the registry (a check without a red test fails
  * the unit tests) and applies every edit to a copy; test/engine/red-green.test.ts runs it.
@@ -40,6 +41,8 @@ export interface Defect {
 export interface RedCall {
   /** The version key, on debian12. */
   version: "3.11-minimal" | "3.11";
+  /** --apt-mirror of the call's build (its green run too): a Debian build reads the extra CA only from an https mirror. */
+  aptMirror?: string;
   defects: Defect[];
 }
 
@@ -162,11 +165,6 @@ export const RED_CALLS: RedCall[] = [
             `RUN for d in /opt/app-root/lib/python3*/site-packages; do echo 'import ctypes; ctypes.CDLL(None).personality(8)' > "$d/zz-linux32.pth"; done`,
           ),
         red: { "runs on its platform": /^uname -m i686, ELF machine 62$/ },
-      },
-      {
-        name: "the extra CA appended to the system bundle",
-        edit: (root) => atImageEnd(root, MINIMAL, "RUN --mount=type=secret,id=extra-ca cat /run/secrets/extra-ca >> /etc/ssl/certs/ca-certificates.crt"),
-        red: { "no extra CA in the image": /^the system CA bundle holds \d+ certificate\(s\) of the extra CA bundle that the distro does not ship$/ },
       },
       {
         name: "PYTHON_VERSION of another Python",
@@ -371,5 +369,18 @@ export const RED_CALLS: RedCall[] = [
       "django-dockerfile-assemble",
       "django-dockerfile-pip",
     ].map(wrongBody),
+  },
+  {
+    // The build is given the extra CA only where it reads it (buildReadsExtraCa): on Debian, for
+    // an https apt mirror. A step that keeps it in the image is a fault of such a build.
+    version: "3.11-minimal",
+    aptMirror: "https://deb.debian.org",
+    defects: [
+      {
+        name: "the extra CA appended to the system bundle",
+        edit: (root) => atImageEnd(root, MINIMAL, "RUN --mount=type=secret,id=extra-ca cat /run/secrets/extra-ca >> /etc/ssl/certs/ca-certificates.crt"),
+        red: { "no extra CA in the image": /^the system CA bundle holds \d+ certificate\(s\) of the extra CA bundle that the distro does not ship$/ },
+      },
+    ],
   },
 ];

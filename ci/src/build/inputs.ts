@@ -37,6 +37,17 @@ export function normalPlatform(p: string): string {
   return p.replace(/^linux\/arm64\/v8$/, "linux/arm64").replace(/^linux\/x86_64$/, "linux/amd64");
 }
 
+/**
+ * Whether a target's build reads the extra CA (its install step fetches over https): the RPM
+ * builds always (dnf's repositories are https), the Debian ones only from an https apt mirror
+ * (deb.debian.org is plain http). A build is given the CA secret only when it reads it: the
+ * engine keys a secret made in a module by that module's code, so a secret the build never
+ * reads would make every change to ci/src build the image, and every app on it, again.
+ */
+export function buildReadsExtraCa(t: Target, aptMirror: string | undefined): boolean {
+  return t.distro.family !== "deb" || /^https:\/\//i.test(aptMirror ?? "");
+}
+
 /** Refuses inputs that do not apply to the target, before anything is built. */
 export function validateBuildInputs(t: Target, inputs: { subscription?: unknown; aptMirror?: string; platform?: string }): void {
   if (inputs.platform !== undefined && !t.distro.platforms.includes(normalPlatform(inputs.platform))) {

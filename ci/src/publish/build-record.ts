@@ -1,5 +1,5 @@
 /** What publish records about a build besides the image: the rendered Dockerfile, the inputs by name, the source. */
-import { EXTRA_CA_SECRET, SUBSCRIPTION_SECRETS } from "../build/inputs.js";
+import { buildReadsExtraCa, EXTRA_CA_SECRET, SUBSCRIPTION_SECRETS } from "../build/inputs.js";
 import { UsageError } from "../errors.js";
 import type { Renderer } from "../render/render.js";
 import { dockerfilePath } from "../spec/select.js";
@@ -13,10 +13,17 @@ export function renderedDockerfile(renderer: Renderer, t: Target): { path: strin
 
 /**
  * The build inputs as the provenance names them: the secrets by their ids (never a value), the
- * build arguments with theirs. Takes only whether each input was given.
+ * build arguments with theirs. Takes only whether each input was given; the CA counts where the
+ * build reads it (buildReadsExtraCa).
  */
-export function buildRecordInputs(b: { extraCa?: unknown; subscription?: unknown[]; aptMirror?: string; sourceDateEpoch?: number; platform?: string }) {
-  const secrets = [...(b.extraCa ? [EXTRA_CA_SECRET] : []), ...(b.subscription?.length ? SUBSCRIPTION_SECRETS.filter((s) => s.required).map((s) => s.id) : [])];
+export function buildRecordInputs(
+  t: Target,
+  b: { extraCa?: unknown; subscription?: unknown[]; aptMirror?: string; sourceDateEpoch?: number; platform?: string },
+) {
+  const secrets = [
+    ...(b.extraCa && buildReadsExtraCa(t, b.aptMirror) ? [EXTRA_CA_SECRET] : []),
+    ...(b.subscription?.length ? SUBSCRIPTION_SECRETS.filter((s) => s.required).map((s) => s.id) : []),
+  ];
   const buildArgs: Record<string, string> = {};
   if (b.aptMirror) buildArgs.APT_MIRROR = b.aptMirror;
   if (b.sourceDateEpoch !== undefined) buildArgs.SOURCE_DATE_EPOCH = String(b.sourceDateEpoch);

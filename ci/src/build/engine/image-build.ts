@@ -1,11 +1,15 @@
 import type { Container, Platform, Secret } from "@dagger.io/dagger";
 import { dockerfilePath } from "../../spec/select.js";
+import { buildReadsExtraCa, EXTRA_CA_SECRET, SUBSCRIPTION_SECRETS } from "../inputs.js";
 import type { Target } from "../../spec/types.js";
 import type { Renderer } from "../../render/render.js";
 import { filesToDirectory } from "../../render/engine/files-to-directory.js";
 
 /** The build arguments the Dockerfiles declare (ARG): inputs of the build, never of the image. */
 export const BUILD_ARGS = ["APT_MIRROR", "SOURCE_DATE_EPOCH"] as const;
+
+/** Every build secret a Dockerfile may mount. */
+const BUILD_SECRET_IDS = [EXTRA_CA_SECRET, ...SUBSCRIPTION_SECRETS.map((s) => s.id)];
 
 /** What a build may be given besides its Dockerfile; everything in it stays out of the image. */
 export interface BuildInputs {
@@ -30,7 +34,8 @@ export function buildImage(renderer: Renderer, t: Target, inputs: BuildInputs = 
   // With SOURCE_DATE_EPOCH, the files the build COPYs carry that time too (else the time they were written here).
   const files = filesToDirectory(renderer.buildContext(t));
   const context = inputs.sourceDateEpoch !== undefined ? files.withTimestamps(inputs.sourceDateEpoch) : files;
-  const secrets = [...(inputs.extraCa ? [inputs.extraCa] : []), ...(inputs.subscription ?? [])];
+  const ca = inputs.extraCa && buildReadsExtraCa(t, inputs.aptMirror) ? [inputs.extraCa] : [];
+  const secrets = [...ca, ...(inputs.subscription ?? [])];
   const buildArgs = [
     ...(inputs.aptMirror ? [{ name: "APT_MIRROR", value: inputs.aptMirror }] : []),
     ...(inputs.sourceDateEpoch !== undefined ? [{ name: "SOURCE_DATE_EPOCH", value: String(inputs.sourceDateEpoch) }] : []),
@@ -42,6 +47,8 @@ export function buildImage(renderer: Renderer, t: Target, inputs: BuildInputs = 
     buildArgs: buildArgs.length ? buildArgs : undefined,
   });
   // dockerBuild keeps the Dockerfile's ARGs in the image's environment (APT_MIRROR= was in every
-  // published image): build inputs stay out of it.
-  return BUILD_ARGS.reduce((c, name) => c.withoutEnvVariable(name), image);
+  // published image), and its secrets mounted at /run/secrets/ID in every container run from the
+  // Container it returns: build inputs stay out of both, so the apps run as a user's would.
+  const withoutArgs = BUILD_ARGS.reduce((c, name) => c.withoutEnvVariable(name), image);
+  return BUILD_SECRET_IDS.reduce((c, id) => c.withoutMount(`/run/secrets/${id}`), withoutArgs);
 }

@@ -3,9 +3,9 @@ import { CA_ENV_NAMES, CA_PROBE, type CaObservation } from "../image-judges.js";
 
 /**
  * What a container shows of an extra CA bundle (judged by extraCaLeft): its CA variables,
- * and CA_PROBE run on its layers alone. Layers and configuration are what a publish pushes;
- * the probe runs on the layers alone because dockerBuild keeps its build secrets mounted (on
- * a tmpfs) in the Container it returns.
+ * and CA_PROBE run on its layers alone: layers and configuration are what a publish pushes,
+ * and no mount of the Container (a build secret's tmpfs, a CA mounted for assemble) can hide
+ * or stand in for a file of a layer.
  */
 export async function observeExtraCa(c: Container, extraCa: File): Promise<CaObservation> {
   const [values, probe, bundle] = await Promise.all([
