@@ -3,6 +3,7 @@
 // functions in the module's runtime container. A fault of the module itself shows as the
 // engine's error, and the typedefs the engine serves are what the SDK's introspector reads.
 import test from "ava";
+import { randomUUID } from "node:crypto";
 import { cp, mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { existsSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -11,7 +12,8 @@ import { loadModule } from "../../local-engine/call/module.js";
 import { kebab } from "../../local-engine/call/parse.js";
 import type { ArgDef, ModuleDefs } from "../../local-engine/call/typedefs.js";
 import { dockerfilePath, selectOne } from "../../ci/src/spec/select.js";
-import { daggerCall, explainCall } from "../helpers/dagger-call.js";
+import { daggerCall, explainCall, HOST_CA, notPassed, readReport, resultLine } from "../helpers/dagger-call.js";
+import { containersStartedSince, logTime } from "../helpers/engine-log.js";
 import { bringUpEngine, engineProblem } from "../helpers/engine-ready.js";
 import { introspectedTypedefs } from "../helpers/introspected-typedefs.js";
 import { project, projectRoot } from "../helpers/project.js";
@@ -151,6 +153,31 @@ for (const [fault, edit, want] of faults) {
     t.true((JSON.parse(green.stdout) as unknown[]).length > 0, "the mended module lists the targets");
   });
 }
+
+// A change of the module's code alone (here a comment) must not build images or apps again: the
+// engine keys a secret the module makes by the module's code, so a build given a secret it
+// never reads was built again, with every app on it, after every change to ci/src (measured
+// 2026-12-04: the Debian install step and every assemble ran again; buildReadsExtraCa).
+test.serial("a change of ci/src alone builds nothing again: the same test call starts no image build step and no assemble", async (t) => {
+  if (engineProblem()) return t.fail(engineProblem());
+  const out = "results/engine/module-change";
+  const words = ["test", "--version", "3.11-minimal", "--distro", "debian12", "--extra-ca", HOST_CA, "--apps", "app-home", "--fail-on-error=false"];
+  const first = await daggerCall([...words, "export", "--path", join(out, "first")], "this module");
+  t.is(first.code, 0, explainCall(first));
+  // A comment of its own each run: a module the engine saw before would come from its cache whole.
+  const changed = removeWhenDone(t, await moduleCopy((src) => `${src}\n// a change that changes nothing the module does: ${randomUUID()}\n`));
+  await new Promise((ok) => setTimeout(ok, 1000));
+  const since = logTime();
+  const again = await daggerCall(["-m", changed, "--source", projectRoot, ...words, "export", "--path", join(out, "again")], "changed module");
+  t.is(again.code, 0, explainCall(again));
+  t.deepEqual(notPassed(readReport(join(out, "again")).results).map(resultLine), [], "the changed module's test passes");
+  const started = containersStartedSince(since);
+  const built = started.filter((c) => /apt-get|\/s2i\/assemble/.test(c));
+  t.log(
+    `after the change: ${started.length} containers started (the checks' runs), ${built.length} of them builds; ${first.seconds.toFixed(0)} s, then ${again.seconds.toFixed(0)} s`,
+  );
+  t.deepEqual(built, [], "no image build step and no assemble ran again");
+});
 
 test.serial("chained export: the rendered Dockerfile and the built image reach this machine", async (t) => {
   if (engineProblem()) return t.fail(engineProblem());

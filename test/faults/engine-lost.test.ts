@@ -11,9 +11,9 @@ import { execFileSync, spawn } from "node:child_process";
 import { createConnection, createServer, type Socket } from "node:net";
 import { daggerCall, explainCall, HOST_CA, type CallResult } from "../helpers/dagger-call.js";
 import { bringUpEngine, engineProblem } from "../helpers/engine-ready.js";
+import { ENGINE_CONTAINER as ENGINE } from "../helpers/engine-log.js";
 import { projectRoot } from "../helpers/project.js";
 
-const ENGINE = process.env.S2I_ENGINE_CONTAINER ?? "s2i-dagger-engine";
 const WORDS = ["test", "--version", "3.11-minimal", "--distro", "debian12", "--extra-ca", HOST_CA];
 /** How many checks finish before the engine goes: some, so that "how far" means something. */
 const AFTER = 3;
