@@ -17,6 +17,7 @@ import { spawnSync } from "node:child_process";
 import { accessSync, constants, existsSync, readFileSync } from "node:fs";
 import { delimiter, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import type { Writable } from "node:stream";
 import { EngineLostError, EXIT, exitCodeOf, isReported, UsageError } from "../ci/src/errors.js";
 import { ensureEngine } from "./call/engine.js";
 import { engineMessage, loadModule } from "./call/module.js";
@@ -100,10 +101,26 @@ async function main(words: string[]): Promise<number> {
     },
     { LogOutput: progress },
   );
+  // The SDK ends the session with a SIGTERM and does not wait: the functions' last lines, which
+  // the engine's telemetry may still be bringing, would be cut off when this process exits.
+  // dagger-lite exits once that telemetry has drained (at most 10 s on), ending its stderr.
+  await ended(progress, 12_000);
   if (out) console.log(out.replace(/\n$/, ""));
   const incomplete = exportedIncomplete(words);
   if (incomplete) throw new EngineLostError(incomplete);
   return EXIT.ok;
+}
+
+/** Resolves when `stream` has finished (its source ended), or after `ms`. */
+function ended(stream: Writable, ms: number): Promise<void> {
+  if (stream.writableFinished) return Promise.resolve();
+  return new Promise((ok) => {
+    const timer = setTimeout(ok, ms);
+    stream.once("finish", () => {
+      clearTimeout(timer);
+      ok();
+    });
+  });
 }
 
 /** `-m PATH` / `--mod PATH` before the other words, as the Dagger CLI takes it: the module to load (default: this checkout). */
