@@ -2,12 +2,12 @@
 // never reads is not free: the engine keys a secret made in a module by the module's code.
 import test from "ava";
 import { buildReadsExtraCa } from "../ci/src/build/inputs.js";
-import { buildRecordInputs } from "../ci/src/publish/build-record.js";
-import { dockerfilePath, targetName } from "../ci/src/spec/select.js";
+import { buildRecordInputs, renderedDockerfile } from "../ci/src/publish/build-record.js";
+import { targetName } from "../ci/src/spec/select.js";
 import { project } from "./helpers/project.js";
 
 const { spec, renderer } = await project();
-const dockerfileOf = (t: (typeof spec.targets)[number]) => renderer.buildContext(t).find((f) => f.path === dockerfilePath(t))!.content;
+const dockerfileOf = (t: (typeof spec.targets)[number]) => renderedDockerfile(renderer, t).content;
 
 test("a Debian Dockerfile reads the extra CA only as apt's CA for https sources", (t) => {
   const debian = spec.targets.filter((x) => x.distro.family === "deb");

@@ -11,7 +11,8 @@ import { join } from "node:path";
 import { loadModule } from "../../local-engine/call/module.js";
 import { kebab } from "../../local-engine/call/parse.js";
 import type { ArgDef, ModuleDefs } from "../../local-engine/call/typedefs.js";
-import { dockerfilePath, selectOne } from "../../ci/src/spec/select.js";
+import { renderedDockerfile } from "../../ci/src/publish/build-record.js";
+import { selectOne } from "../../ci/src/spec/select.js";
 import { daggerCall, explainCall, HOST_CA, notPassed, readReport, resultLine } from "../helpers/dagger-call.js";
 import { containersStartedSince, logTime } from "../helpers/engine-log.js";
 import { bringUpEngine, engineProblem } from "../helpers/engine-ready.js";
@@ -189,7 +190,7 @@ test.serial("chained export: the rendered Dockerfile and the built image reach t
   t.is(r.code, 0, explainCall(r));
   const { spec, renderer } = await project();
   const target = selectOne(spec, "3.11-minimal", "debian12");
-  const rendered = renderer.buildContext(target).find((f) => f.path === dockerfilePath(target))!;
+  const rendered = renderedDockerfile(renderer, target);
   t.is(readFileSync(file, "utf8"), rendered.content, "the exported file is the rendered Dockerfile");
 
   const tar = join(out, "python.tar");
