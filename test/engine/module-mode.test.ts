@@ -98,11 +98,15 @@ for (const [name, words, line] of badWords) {
   });
 }
 
+/** The runtime's line when a call could not use the snapshot of the module's scan (local-engine/ts-sdk/cached-scan.mjs). */
+const SCANNED_AGAIN = /\[ts-sdk\] no scan snapshot to use/;
+
 test.serial("bad values are the module's to refuse: one line from the function, run in the module's runtime", async (t) => {
   if (engineProblem()) return t.fail(engineProblem());
   const r = await daggerCall(["build", "--version", "9.9"], "bad version");
   t.is(r.code, 1, explainCall(r));
   t.regex(r.stderr.trimEnd().split("\n").pop()!, /^error: unknown version "9\.9"; valid versions: 3\.6, .*3\.14-minimal$/);
+  t.notRegex(r.stderr, SCANNED_AGAIN, "the call read the runtime's snapshot of its scan");
 });
 
 /** A copy of the module (dagger.json and ci/ without node_modules), changed by `edit`. */
@@ -180,6 +184,12 @@ test.serial("a change of ci/src alone builds nothing again: the same test call s
     `after the change: ${started.length} containers started (the checks' runs), ${built.length} of them builds; ${first.seconds.toFixed(0)} s, then ${again.seconds.toFixed(0)} s`,
   );
   t.deepEqual(built, [], "no image build step and no assemble ran again");
+  // The changed source got its own snapshot of the SDK's scan, and the calls read it.
+  t.true(
+    started.some((c) => c.includes("save-scan.mjs")),
+    "the runtime of the changed module made its snapshot (local-engine/ts-sdk/save-scan.mjs)",
+  );
+  t.notRegex(again.stderr, SCANNED_AGAIN, "the calls read the snapshot");
 });
 
 test.serial("chained export: the rendered Dockerfile and the built image reach this machine", async (t) => {
