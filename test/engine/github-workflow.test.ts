@@ -1,6 +1,6 @@
-// The GitHub workflow as GitHub runs it: its jobs, read from .github/workflows/ci.yml, in
-// order, as an unprivileged user in a fresh copy of the checkout: the `run:` lines of the unit
-// and matrix jobs, then every step of the test job for one Debian target of the matrix job's
+// The GitHub workflow as GitHub runs it: its jobs, read from .github/workflows/ci.yml, as an
+// unprivileged user in fresh copies of the checkout: the `run:` lines of the unit and matrix
+// jobs (at once, as GitHub runs them), then every step of the test job for one Debian target of the matrix job's
 // output, each `dagger call` step (dagger/dagger-for-github: `verb` and `args`) through
 // `npm run dagger` in module mode. An expression this runner cannot evaluate fails the test.
 // One word is added, and said: this machine reaches PyPI through a TLS-inspecting proxy, so a
@@ -109,7 +109,6 @@ test.serial(`the workflow's unit, matrix and test jobs (${TARGET.version} on ${T
   if (process.getuid?.() !== 0) return t.fail("this test creates the unprivileged user and switches to it: run it as root (as .ci/run does)");
   ensureUser();
   const fingerprint = sourceFingerprint();
-  const copy = removeWhenDone(t, freshCopy());
   // The engine is the one up.sh started as root; the user reaches it through the client environment.
   const defs = await introspectedTypedefs(projectRoot);
   const engineEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith("_EXPERIMENTAL_DAGGER_") || k === "DO_NOT_TRACK")) as Record<
@@ -118,7 +117,8 @@ test.serial(`the workflow's unit, matrix and test jobs (${TARGET.version} on ${T
   >;
   t.truthy(engineEnv._EXPERIMENTAL_DAGGER_RUNNER_HOST, "the client environment of the local engine");
 
-  const runJob = async (name: string, matrix: Record<string, string> = {}) => {
+  // A job runs in the copy of the checkout it is given, as on a runner of its own.
+  const runJob = async (name: string, copy: string, matrix: Record<string, string> = {}) => {
     const job = workflow.jobs[name];
     t.truthy(job, `a job named ${name}`);
     const steps: Record<string, Record<string, string>> = {};
@@ -171,14 +171,17 @@ test.serial(`the workflow's unit, matrix and test jobs (${TARGET.version} on ${T
   };
 
   t.deepEqual(workflow.jobs.test.needs, ["unit", "matrix"], "the test job waits for the unit and matrix jobs");
-  await runJob("unit");
-  const outputs = await runJob("matrix");
+  // The unit and matrix jobs need nothing, so GitHub runs them at once; so does this runner.
+  const copy = removeWhenDone(t, freshCopy());
+  const [, outputs] = await Promise.all([runJob("unit", removeWhenDone(t, freshCopy())), runJob("matrix", copy)]);
   const include = (JSON.parse(outputs!.targets) as { include: Record<string, string>[] }).include;
   t.true(
     include.some((m) => m.version === TARGET.version && m.distro === TARGET.distro),
     `the matrix lists ${TARGET.version} on ${TARGET.distro}`,
   );
-  await runJob("test", TARGET);
+  // In the matrix job's copy: the stand-in for the Dagger CLI runs from its node_modules (a
+  // runner with the CLI needs none).
+  await runJob("test", copy, TARGET);
 
   const report = parseReportJson(readFileSync(join(copy, "results/results.json"), "utf8"));
   // Kept where the red/green tests look for the green half of their red tests on this checkout.
