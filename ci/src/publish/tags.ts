@@ -14,7 +14,7 @@ export function defaultTags(t: Target, pythonVersion: string, gitSha: string | u
 }
 
 /** A registry that stopped mid-push, as Go's HTTP client says it (its words, in one of the groups). */
-const GONE = /: (EOF)\b|(connection reset by peer|broken pipe|server closed idle connection)/i;
+const GONE = /: ((?:unexpected )?EOF)\b|(connection reset by peer|broken pipe|server closed idle connection)/i;
 
 /** One line for a push the registry refused or could not take. */
 export function pushFailure(ref: string, e: unknown): string {
