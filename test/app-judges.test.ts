@@ -13,7 +13,7 @@ import {
   stopLines,
   type AppObservation,
 } from "../ci/src/verify/app-judges.js";
-import { shellProblems, type ShellsObservation } from "../ci/src/verify/shell-probes.js";
+import { PIP_SHELL, shellProblems, type ShellsObservation } from "../ci/src/verify/shell-probes.js";
 import type { SampleApp } from "../ci/src/spec/sample-apps.js";
 import { CACHE_TAKEN, UV_FROM_CACHE } from "../ci/src/verify/incremental-judges.js";
 import { project } from "./helpers/project.js";
@@ -25,11 +25,13 @@ const answer = { response: { status: 200, body: "hello world" } };
 const probes = ["uid 100001", "uid 12345", "init wrapper"].map((variant) => ({ variant, outcome: answer }));
 
 /** What bash -c, sh -ic and sh -c print in a good image: the venv's python 3.11 and pip, and the app's variable. */
-const shellOut = (python = "/opt/app-root/bin/python", version = "Python 3.11.2", extra = "APP_HOME=project") =>
-  `@python ${python}\n@version ${version}\n@pip pip 25.0 from /opt/app-root/lib/python3.11/site-packages/pip (python 3.11)\nPATH=/opt/app-root/bin:/usr/bin\n${extra}\n`;
-const shells = (out = shellOut()): ShellsObservation => ({
+const PIP_RUN = "pip 25.0 from /opt/app-root/lib/python3.11/site-packages/pip (python 3.11)";
+const shellOut = (python = "/opt/app-root/bin/python", version = "Python 3.11.2", extra = "APP_HOME=project", pip = "/opt/app-root/bin/pip") =>
+  `@python ${python}\n@version ${version}\n@pip ${pip}\nPATH=/opt/app-root/bin:/usr/bin\n${extra}\n`;
+/** The three shells' output; the one that runs pip (PIP_SHELL) also prints what pip says. */
+const shells = (out = shellOut(), pipRun = PIP_RUN): ShellsObservation => ({
   vars: { APP_HOME: "project" },
-  runs: ["bash -c", "sh -ic", "sh -c"].map((shell) => ({ shell, code: 0, stdout: out })),
+  runs: ["bash -c", "sh -ic", "sh -c"].map((shell) => ({ shell, code: 0, stdout: shell === PIP_SHELL ? `@pipversion ${pipRun}\n${out}` : out })),
 });
 const stops = { limit: 5, grace: 10, runs: [{ variant: "shell-form CMD", outcome: { status: 143, seconds: 0.4, pid1: "gunicorn" } }] };
 const good: AppObservation = { probes, shells: shells(), stops };
@@ -109,6 +111,16 @@ test("shells exec'd into the app: the venv's python and pip of this Python and t
     runs: shells().runs.map((r) => (r.shell === "sh -c" ? { ...r, stdout: shellOut("", "sh: 1: python: not found") } : r)),
   };
   t.deepEqual(shellProblems(onlyShC, "3.11"), ['sh -c: python is ""', 'sh -c: python --version says "sh: 1: python: not found"']);
+  // Each shell must find the venv's pip; the shell that runs it, a pip of this Python from the venv.
+  t.deepEqual(
+    shellProblems(shells(shellOut(undefined, undefined, undefined, "/usr/bin/pip")), "3.11"),
+    ["bash -c", "sh -ic", "sh -c"].map((s) => `${s}: pip is "/usr/bin/pip"`),
+  );
+  t.deepEqual(shellProblems(shells(undefined, "pip 25.0 from /usr/lib/python3/dist-packages/pip (python 3.11)"), "3.11"), [
+    'bash -c: pip --version says "pip 25.0 from /usr/lib/python3/dist-packages/pip (python 3.11)"',
+  ]);
+  t.deepEqual(shellProblems(shells(undefined, PIP_RUN.replace("(python 3.11)", "(python 3.12)")), "3.11").length, 1);
+  t.deepEqual(shellProblems(shells(undefined, ""), "3.11"), ['bash -c: pip --version says ""'], "the pip shell that printed nothing of pip");
   t.is(shellProblems({ ...shells(), runs: [{ shell: "sh -ic", code: 2, stdout: shellOut() }] }, "3.11")[0], "sh -ic: exit 2");
   const v = judgeApp(app, { ...good, shells: shells(shellOut("/usr/bin/python")) }, target);
   t.is(v.outcome, "fail");

@@ -14,7 +14,7 @@ import { extraCaLeft } from "../image-judges.js";
 import { RUN_VARIANTS } from "../plan.js";
 import { PYPI_HOST, PYPI_INDEX_URL, usesPypiIndex } from "../pypi-wheel.js";
 import { appEnvironment, parseS2iEnvironment, s2iBuildSteps, s2iSettings } from "../s2i-steps.js";
-import { SHELL_SCRIPT, SHELLS, type ShellsObservation } from "../shell-probes.js";
+import { PIP_SHELL, shellScript, SHELLS, type ShellsObservation } from "../shell-probes.js";
 import { stopVariants, type StopOutcome } from "../stop-harness.js";
 import { imageLabel, type ImageUnderTest } from "./check-entry.js";
 import { retryOnce } from "./retry.js";
@@ -94,11 +94,13 @@ async function observeBuiltApp(u: ImageUnderTest, app: SampleApp, build: AppBuil
   return { ...observed, shells, stops };
 }
 
-/** SHELL_SCRIPT in each shell exec'd into the app's container, as its own user, with its environment. */
+/** shellScript in each shell exec'd into the app's container, as its own user, with its environment; pip runs in PIP_SHELL. */
 async function observeShells(u: ImageUnderTest, build: AppBuild): Promise<ShellsObservation> {
   const runs = await Promise.all(
     SHELLS.map(async (shell) => {
-      const c = build.container.withEnvVariable("S2I_RUN_ID", u.runId).withExec([...shell, SHELL_SCRIPT], { expect: ReturnType.Any });
+      const c = build.container.withEnvVariable("S2I_RUN_ID", u.runId).withExec([...shell, shellScript(shell.join(" ") === PIP_SHELL)], {
+        expect: ReturnType.Any,
+      });
       const [code, stdout] = await Promise.all([c.exitCode(), c.stdout()]);
       return { shell: shell.join(" "), code, stdout };
     }),
