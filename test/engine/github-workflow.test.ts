@@ -1,8 +1,9 @@
 // The GitHub workflow as GitHub runs it: its jobs, read from .github/workflows/ci.yml, as an
 // unprivileged user in fresh copies of the checkout: the `run:` lines of the unit and matrix
-// jobs (at once, as GitHub runs them), then every step of the test job for one Debian target of the matrix job's
-// output, each `dagger call` step (dagger/dagger-for-github: `verb` and `args`) through
-// `npm run dagger` in module mode. An expression this runner cannot evaluate fails the test.
+// jobs (at once, as GitHub runs them), then every step of the test job for one Debian target of
+// the matrix job's output, each `dagger call` step (dagger/dagger-for-github: `verb` and
+// `args`) through `npm run dagger` in module mode. An expression this runner cannot evaluate
+// fails the test.
 // One word is added, and said: this machine reaches PyPI through a TLS-inspecting proxy, so a
 // function that takes --extra-ca gets the host's CA bundle (GitHub's runners need none).
 import test from "ava";
