@@ -2,6 +2,7 @@
 // the extra CA; publish to where the user says (running its checks), pulled back by digest;
 // refused pushes in one line (taking a test run's report, --report); the password in no log and
 // no layer.
+// It runs beside the other files of test/publish/: its pushes go to repositories of its own.
 import test from "ava";
 import { execFileSync } from "node:child_process";
 import { readdirSync, readFileSync, statSync } from "node:fs";

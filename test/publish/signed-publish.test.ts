@@ -5,6 +5,7 @@
 // nothing of a build toolchain; the private key is in no log and no layer; the rebuild check
 // reads the recorded base digests. The publishes take the checks of one test run of the same
 // build (--report); a report of another build is refused before any push.
+// It runs beside the other files of test/publish/: its pushes go to a namespace of its own.
 import test from "ava";
 import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
