@@ -107,6 +107,15 @@ else
     # podman stop) is waited for too, not cut short.
     podman stop -t "$ENGINE_STOP_TIMEOUT" "$ENGINE_CONTAINER" >/dev/null 2>&1 || true
     timeout "$ENGINE_STOP_TIMEOUT" podman wait --condition=exited "$ENGINE_CONTAINER" >/dev/null 2>&1 || true
+    # Whether the old engine recorded a clean stop decides whether the new one wipes the cache:
+    # keep its last words and say why it did not (seen after a podman stop during a call).
+    stopped_log=$run_dir/engine-stopped.log
+    podman logs --tail 400 "$ENGINE_CONTAINER" >"$stopped_log" 2>&1 || true
+    if ! grep -q 'marked clean shutdown' "$stopped_log"; then
+      why=$(grep -m1 -E 'failed to persist|close exiting with error|failed to close' "$stopped_log" | cut -c1-300)
+      grep -q 'starting dagql cache close' "$stopped_log" || why=${why:-"it never began to close its cache (killed, or it died)"}
+      log "the engine's stop was not clean, so it wipes its cache as it starts: ${why:-no reason in its log}; its last lines: $stopped_log"
+    fi
     podman rm -f "$ENGINE_CONTAINER" >/dev/null || die "step 5: podman rm $ENGINE_CONTAINER failed"
   fi
   if listening; then
