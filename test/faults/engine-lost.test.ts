@@ -6,7 +6,8 @@
 // same call passes. (A SIGKILL of the engine container would also make the engine throw its
 // whole cache away at the next start, minutes of work for every later test: the relay gives the
 // client the same broken connection without that.)
-// It runs alone (npm run test:faults): every other engine-backed file would lose its engine too.
+// It runs alone (npm run test:faults runs its files one at a time): every other engine-backed
+// file would lose its engine too.
 import test from "ava";
 import { execFileSync, spawn } from "node:child_process";
 import { createConnection, createServer, type Socket } from "node:net";
