@@ -86,6 +86,15 @@ test.serial("the engine stopped during test: one line naming the fault and how f
   });
   await stopping;
   assertLost(t, r, done);
+  // A stop during a call must keep the cache: the engine records a clean stop only once it has
+  // written its cache database, and one result it cannot write (a list of EnvVariable, Label or
+  // Port: verify/oci-config.ts) makes its next start throw the whole cache away.
+  const stopLog = execFileSync("bash", ["-c", `podman logs --tail 400 ${ENGINE} 2>&1`], { encoding: "utf8" });
+  const notPersisted = /failed to persist dagql cache during close.*/.exec(stopLog)?.[0];
+  t.true(
+    /marked clean shutdown/.test(stopLog) && !notPersisted,
+    `the engine's stop was not clean: ${notPersisted ?? "no 'marked clean shutdown' in its last 400 lines"}`,
+  );
   const t0 = performance.now();
   execFileSync("bash", ["local-engine/up.sh"], { cwd: projectRoot, stdio: ["ignore", "ignore", "inherit"] });
   const recovered = (performance.now() - t0) / 1000;
