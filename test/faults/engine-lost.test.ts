@@ -6,15 +6,15 @@
 // same call passes. (A SIGKILL of the engine container would also make the engine throw its
 // whole cache away at the next start, minutes of work for every later test: the relay gives the
 // client the same broken connection without that.)
-// It runs alone (npm run test:faults runs its files one at a time): every other engine-backed
-// file would lose its engine too.
+// It runs alone (npm run test:faults runs it before the other fault files): every other
+// engine-backed file would lose its engine too.
 import test from "ava";
 import { execFileSync, spawn } from "node:child_process";
-import { createConnection, createServer, type Socket } from "node:net";
 import { daggerCall, explainCall, HOST_CA, type CallResult } from "../helpers/dagger-call.js";
 import { bringUpEngine, engineProblem } from "../helpers/engine-ready.js";
 import { ENGINE_CONTAINER as ENGINE } from "../helpers/engine-log.js";
 import { projectRoot } from "../helpers/project.js";
+import { startTcpRelay } from "../helpers/tcp-relay.js";
 
 const WORDS = ["test", "--version", "3.11-minimal", "--distro", "debian12", "--extra-ca", HOST_CA];
 /** How many checks finish before the engine goes: some, so that "how far" means something. */
@@ -54,22 +54,14 @@ function assertLost(t: import("ava").ExecutionContext, r: CallResult, done: bool
 test.serial("the connection to the engine cut during test: one line naming the fault and how far the run got, exit 4; the same call then passes", async (t) => {
   if (engineProblem()) return t.fail(engineProblem());
   const engine = /^tcp:\/\/([^:]+):(\d+)$/.exec(process.env._EXPERIMENTAL_DAGGER_RUNNER_HOST ?? "")!;
-  const sockets = new Set<Socket>();
-  const relay = createServer((client) => {
-    const upstream = createConnection(Number(engine[2]), engine[1]);
-    for (const s of [client, upstream]) (sockets.add(s), s.on("error", () => {}));
-    client.pipe(upstream).pipe(client);
-  });
-  await new Promise<void>((ok) => relay.listen(0, "127.0.0.1", ok));
-  const port = (relay.address() as { port: number }).port;
+  const relay = await startTcpRelay({ host: engine[1], port: Number(engine[2]) });
   const { r, done } = await runUntil(
     "connection cut",
     () => {
-      for (const s of sockets) s.destroy();
-      relay.close();
+      relay.cut();
       t.log(`the relay to the engine destroyed after ${AFTER} finished checks`);
     },
-    { _EXPERIMENTAL_DAGGER_RUNNER_HOST: `tcp://127.0.0.1:${port}` },
+    { _EXPERIMENTAL_DAGGER_RUNNER_HOST: `tcp://${relay.address}` },
   );
   assertLost(t, r, done);
   const green = await daggerCall([...WORDS, "--apps", "app-home"], "connection back");

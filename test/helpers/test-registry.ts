@@ -1,8 +1,7 @@
 /**
  * Registries of the publish tests besides the engine's mirror: Debian's docker-registry on
  * 127.0.0.1 (which the engine reaches over plain HTTP), with or without a login, its storage a
- * folder the caller can search. Stopped and started again on the same storage, it keeps what
- * was pushed, as a registry that went away and came back does.
+ * folder the caller can search.
  */
 import { spawn, execFileSync, type ChildProcess } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
@@ -12,10 +11,6 @@ import { join } from "node:path";
 export interface TestRegistry {
   address: string;
   storage: string;
-  /** Kills the registry process (SIGKILL: gone mid-request), keeping its storage. */
-  kill(): void;
-  /** Starts it again on the same storage and port. */
-  restart(): Promise<void>;
   /** Stops it and removes its storage. */
   stop(): Promise<void>;
 }
@@ -59,8 +54,6 @@ export async function startTestRegistry(port: number, login?: { user: string; pa
   return {
     address,
     storage,
-    kill: () => proc?.kill("SIGKILL"),
-    restart: start,
     stop: async () => {
       proc?.kill();
       await rm(dir, { recursive: true, force: true });
