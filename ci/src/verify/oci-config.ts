@@ -4,7 +4,7 @@
  * rather than through the engine's `envVariables`, `labels` and `exposedPorts` lists because the
  * Dagger engine (v0.21.8) cannot write those lists into its cache database: one held when the
  * engine stops makes its stop unclean, and its next start throws the whole cache away
- * (docs/benchmarks.md). Pure: verify/engine/read-config.ts fetches the archive.
+ * (docs/benchmarks.md). Pure: verify/engine/image-config.ts fetches the archive.
  */
 
 /** The part of an OCI image configuration ("config" in its config blob) the checks read. */
@@ -52,7 +52,7 @@ export function configFromOciArchive(tar: Buffer): OciConfig {
     return JSON.parse(body.toString("utf8")) as Record<string, unknown>;
   };
   const blob = (digest: unknown) => json(`blobs/${String(digest).replace(":", "/")}`);
-  type Ref = { digest: string; mediaType?: string };
+  type Ref = { digest: string };
   let node = json("index.json");
   // An index may point at another index (a multi-platform archive): follow the first entry down to a manifest.
   while (Array.isArray(node.manifests)) node = blob((node.manifests as Ref[])[0]?.digest);
