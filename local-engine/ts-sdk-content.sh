@@ -67,7 +67,7 @@ else
   cp "$src/package.json" "$src/package-lock.json" "$sdk/"
   (cd "$sdk" && npm ci --omit=dev --no-audit --no-fund --loglevel=error >/dev/null) || die "npm ci in $sdk failed"
   install -m 0644 "$src/entrypoint.mjs" "$src/scan-snapshot.mjs" "$src/save-scan.mjs" "$src/cached-scan.mjs" \
-    "$src/scan-hook.mjs" "$src/tsconfig.default.json" "$sdk/"
+    "$src/scan-hook.mjs" "$src/lazy-compiler-hook.mjs" "$src/lazy-typescript.mjs" "$src/tsconfig.default.json" "$sdk/"
   install -m 0755 "$src/install-deps" "$src/run-module" "$src/read-types" "$sdk/"
   # The introspector tells core types (Directory, Container, ...) by the generated client's
   # file name; the package's declarations of that client serve as it.

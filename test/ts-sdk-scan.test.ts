@@ -4,6 +4,8 @@
 // the hook sends exactly the SDK entrypoint's import of scan() to it, and a snapshot that does not
 // fit the call is refused with a line and the SDK's scan is made instead.
 import test from "ava";
+import { execFileSync } from "node:child_process";
+import { createRequire } from "node:module";
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -22,6 +24,7 @@ const sdkDir = join(projectRoot, "local-engine/ts-sdk");
 const snap = await import(pathToFileURL(join(sdkDir, "scan-snapshot.mjs")).href);
 const { scan: cachedScan } = await import(pathToFileURL(join(sdkDir, "cached-scan.mjs")).href);
 const { resolve: hook } = await import(pathToFileURL(join(sdkDir, "scan-hook.mjs")).href);
+const { resolve: lazyHook } = await import(pathToFileURL(join(sdkDir, "lazy-compiler-hook.mjs")).href);
 const { scan: sdkScan } = await import(new URL("module/introspector/index.js", snap.SDK_DIST).href);
 
 const NAME = "s2i-python";
@@ -112,3 +115,62 @@ for (const [what, over, name, line] of [
     t.is((module as { name: string }).name, name === NAME ? scanned.name : "Other");
   });
 }
+
+// The TypeScript compiler is loaded only when used (lazy-compiler-hook.mjs, lazy-typescript.mjs):
+// a call that reads the snapshot never loads it, and a scan without one gets the real compiler.
+const lazyUrl = pathToFileURL(join(sdkDir, "lazy-typescript.mjs")).href;
+const sdkFile = (path: string) => new URL(`module/${path}`, snap.SDK_DIST).href;
+
+test("the lazy hook sends only the SDK's module/ imports of the compiler and of its declarations table", async (t) => {
+  const next = async (s: string) => ({ url: `next:${s}` });
+  t.is((await lazyHook("typescript", { parentURL: sdkFile("introspector/dagger_module/module.js") }, next)).url, lazyUrl);
+  t.is((await lazyHook("./declarations.js", { parentURL: sdkFile("introspector/typescript_module/ast.js") }, next)).url, lazyUrl);
+  t.is((await lazyHook("typescript", { parentURL: pathToFileURL(join(projectRoot, "ci/src/index.ts")).href }, next)).url, "next:typescript");
+  t.is((await lazyHook("./declarations.js", { parentURL: pathToFileURL(join(projectRoot, "ci/src/index.ts")).href }, next)).url, "next:./declarations.js");
+  // The SDK still imports them so.
+  t.regex(readFileSync(new URL(sdkFile("introspector/typescript_module/ast.js")), "utf8"), /^import \{ isDeclarationOf \} from "\.\/declarations\.js";$/m);
+});
+
+test("the lazy compiler is the SDK's compiler, and its declarations table is the SDK's", async (t) => {
+  const lazy = await import(lazyUrl);
+  const ts = createRequire(sdkFile("index.js"))("typescript");
+  t.is(lazy.default.SyntaxKind.ClassDeclaration, ts.SyntaxKind.ClassDeclaration);
+  t.is(lazy.default.createSourceFile, ts.createSourceFile);
+  t.true("ScriptTarget" in lazy.default);
+  const { isDeclarationOf } = await import(sdkFile("introspector/typescript_module/declarations.js"));
+  const kinds = Object.keys(isDeclarationOf);
+  t.deepEqual(lazy.DECLARATION_KINDS.map((k: string) => String(ts.SyntaxKind[`${k}Declaration`])).sort(), [...kinds].sort());
+  for (const k of kinds) t.is(lazy.isDeclarationOf[k], isDeclarationOf[k], `kind ${k}`);
+});
+
+/** Runs `code` in a node of its own (ESM, from the checkout), the runtime's hooks registered first or not; its stdout. */
+function inNode(code: string, withHooks: boolean): string {
+  const hooks = ["scan-hook.mjs", "lazy-compiler-hook.mjs"].map((h) => `register(${JSON.stringify(pathToFileURL(join(sdkDir, h)).href)});`).join(" ");
+  const register = withHooks ? `import { register } from "node:module"; ${hooks}` : "";
+  return execFileSync(process.execPath, ["--no-deprecation", "--input-type=module", "-e", `${register}\n${code}`], {
+    cwd: projectRoot,
+    encoding: "utf8",
+    env: { ...process.env, TS_SDK_SCAN_SNAPSHOT: snapshotPath, TS_SDK_CLIENT_DECLARATIONS: declarations },
+  });
+}
+
+const COMPILER_LOADED = `import { createRequire } from "node:module";
+const loaded = () => Object.keys(createRequire(import.meta.url).cache).some((k) => k.endsWith("/typescript/lib/typescript.js"));`;
+
+test("with the hooks, the SDK and its introspection classes load without the compiler; without them, with it", (t) => {
+  const code = `${COMPILER_LOADED}
+await import("@dagger.io/dagger");
+await (await import(${JSON.stringify(pathToFileURL(join(sdkDir, "scan-snapshot.mjs")).href)})).introspectionClasses();
+console.log(loaded());`;
+  t.is(inNode(code, true).trim(), "false");
+  t.is(inNode(code, false).trim(), "true");
+});
+
+test("with the hooks, the SDK's own scan (no usable snapshot) is the same as without them", (t) => {
+  const code = `const snap = await import(${JSON.stringify(pathToFileURL(join(sdkDir, "scan-snapshot.mjs")).href)});
+const { scan } = await import(new URL("module/introspector/index.js", snap.SDK_DIST).href);
+console.log(JSON.stringify(await scan(${JSON.stringify(files)}, ${JSON.stringify(NAME)}, false)));`;
+  const hooked = inNode(code, true);
+  t.is(hooked, inNode(code, false));
+  t.is(hooked.trim(), JSON.stringify(scanned));
+});

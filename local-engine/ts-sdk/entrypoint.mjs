@@ -2,11 +2,13 @@
 // TypeScript file under src/ (and the SDK's client declarations, which the introspector uses to
 // tell core types) to the @dagger.io/dagger package's module entrypoint. That entrypoint asks the
 // engine what it wants: the module's types (registration) or one function's result. Its scan of
-// the files is read from the snapshot the runtime made of them (scan-hook.mjs, cached-scan.mjs).
+// the files is read from the snapshot the runtime made of them (scan-hook.mjs, cached-scan.mjs), so
+// the TypeScript compiler is loaded only if a scan is needed after all (lazy-compiler-hook.mjs).
 import { register } from "node:module";
 import { CLIENT_DECLARATIONS, moduleFiles } from "./scan-snapshot.mjs";
 
 register("./scan-hook.mjs", import.meta.url);
+register("./lazy-compiler-hook.mjs", import.meta.url);
 const { entrypoint } = await import("@dagger.io/dagger");
 
 const files = moduleFiles(process.env.TS_SDK_MODULE_DIR);
