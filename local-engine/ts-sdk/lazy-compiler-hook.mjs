@@ -1,6 +1,6 @@
-// A module resolution hook, registered by entrypoint.mjs: the SDK's module/ files get the
-// TypeScript compiler, and the one table of theirs that uses it as it loads, through
-// lazy-typescript.mjs, which loads the compiler only when a scan needs it.
+// A module resolution hook, registered by entrypoint.mjs and by the stand-in (local-engine/dagger.ts):
+// the SDK's module/ files get the TypeScript compiler, and the one table of theirs that uses it
+// as it loads, through lazy-typescript.mjs, which loads the compiler only when a scan needs it.
 const LAZY = new URL("./lazy-typescript.mjs", import.meta.url).href;
 const SDK_MODULE = "/@dagger.io/dagger/dist/src/module/";
 
